@@ -1,0 +1,3 @@
+from guided_reader.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,41 @@
+"""Every path guided-reader reads or writes is decided here, and only here.
+
+`GUIDED_READER_HOME` overrides the user data folder; the tests always set it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "guided-reader"
+HOME_ENV = "GUIDED_READER_HOME"
+DB_NAME = "state.sqlite3"
+DEFAULT_PACK = "rossi-1957"
+
+
+def data_dir() -> Path:
+    """The folder holding the reader's state (not created here)."""
+    override = os.environ.get(HOME_ENV)
+    if override:
+        return Path(override).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def db_path() -> Path:
+    return data_dir() / DB_NAME
+
+
+def bundled_packs_dir() -> Path:
+    return Path(__file__).resolve().parent.parent / "packs"
+
+
+def default_pack_dir() -> Path:
+    return bundled_packs_dir() / DEFAULT_PACK
+
+
+def bundled_pack_dirs() -> list[Path]:
+    root = bundled_packs_dir()
+    return sorted(p for p in root.iterdir() if (p / "pack.yaml").is_file())
