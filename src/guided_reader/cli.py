@@ -1,0 +1,213 @@
+"""The `guided-reader` command: parses arguments, picks the front end and the paths.
+
+Exit codes: 0 ok, 1 not found / nothing to do, 2 bad input. No traceback ever reaches the
+user for bad input: pack problems are printed as `file:line:col: key.path: message`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+from guided_reader import __version__
+from guided_reader.core import paths
+from guided_reader.core.safe import clean, one_line
+
+OK, NOT_FOUND, BAD_INPUT = 0, 1, 2
+SUBCOMMANDS = ("lookup", "check", "journal", "packs", "where", "reset")
+
+
+class Exit(Exception):
+    def __init__(self, code: int, message: str = "") -> None:
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+def out(text: str = "") -> None:
+    sys.stdout.write(clean(text) + "\n")
+
+
+def load(pack_dir: Path | str | None):
+    """The pack at `pack_dir` (the bundled essay by default), or Exit(2) with its problems."""
+    from guided_reader.core.loader import load_pack
+    from guided_reader.core.problems import PackError
+
+    root = Path(pack_dir) if pack_dir else paths.default_pack_dir()
+    try:
+        return load_pack(root)
+    except PackError as exc:
+        lines = [f"{root}: this reading pack has {len(exc.problems)} problem(s):"]
+        lines += [f"  {one_line(str(p))}" for p in exc.problems]
+        raise Exit(BAD_INPUT, "\n".join(lines)) from None
+
+
+def pack_for_id(pack_id: str | None, store):
+    """A pack by id: bundled ones, then the folder last opened under that id."""
+    if pack_id is None:
+        return load(None)
+    for folder in paths.bundled_pack_dirs():
+        if folder.name == pack_id:
+            return load(folder)
+    remembered = store.get_setting(f"pack-dir:{pack_id}")
+    if remembered and Path(remembered).is_dir():
+        return load(remembered)
+    raise Exit(BAD_INPUT, f"no pack with the id '{one_line(pack_id)}' (see `guided-reader packs`)")
+
+
+def cmd_check(args) -> int:
+    pack = load(args.pack_dir)
+    words = sum(len(p.split()) for p in pack.paragraphs)
+    prompts = [p for s in pack.sections for p in s.prompts]
+    kinds = Counter(e.kind for e in pack.glossary)
+    out(f"{args.pack_dir}: OK")
+    out(f"  pack       {pack.id}: {pack.title}, by {pack.author}")
+    out(f"  text       {len(pack.paragraphs)} paragraphs, {words:,} words")
+    out(f"  sections   {len(pack.sections)}")
+    out(f"  prompts    {len(prompts)} ({sum(1 for p in prompts if p.choices)} with choices)")
+    out(f"  notes      {sum(len(s.notes) for s in pack.sections)}")
+    out(f"  glossary   {len(pack.glossary)} entries: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())))
+    return OK
+
+
+def cmd_packs(args) -> int:
+    from guided_reader.core.loader import load_pack
+    from guided_reader.core.problems import PackError
+
+    for folder in paths.bundled_pack_dirs():
+        try:
+            pack = load_pack(folder)
+            out(f"{pack.id}\t{pack.title}\t{pack.author}")
+        except PackError as exc:
+            out(f"{folder.name}\t(broken: {len(exc.problems)} problems; run `guided-reader check {folder}`)")
+    return OK
+
+
+def cmd_where(args) -> int:
+    out(f"data folder  {paths.data_dir()}")
+    out(f"database     {paths.db_path()}")
+    out(f"packs        {paths.bundled_packs_dir()}")
+    return OK
+
+
+def cmd_lookup(args) -> int:
+    from guided_reader.core.glossary import GlossaryIndex
+    from guided_reader.core.describe import lookup_json, lookup_text
+
+    pack = load(args.pack)
+    index = GlossaryIndex(pack.glossary)
+    result = index.lookup(args.term)
+    if args.json:
+        sys.stdout.write(json.dumps(lookup_json(pack, index, result), ensure_ascii=False, indent=2) + "\n")
+    else:
+        for line in lookup_text(pack, index, result):
+            out(line)
+    return OK if result.match else NOT_FOUND
+
+
+def cmd_journal(args) -> int:
+    from guided_reader.core.journal import render_journal
+    from guided_reader.core.store import Store
+
+    store = Store.open()
+    pack = pack_for_id(args.pack, store)
+    saved = store.load(pack.id)
+    text = render_journal(pack, saved)
+    if args.output:
+        target = Path(args.output)
+        tmp = target.with_name(target.name + ".tmp")
+        try:
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(target)
+        except OSError as exc:
+            raise Exit(BAD_INPUT, f"cannot write {target}: {exc.strerror or exc}") from None
+        out(f"journal written to {target}")
+    else:
+        sys.stdout.write(clean(text))
+    return OK if saved.answers or saved.completed or saved.lookups or saved.bookmarks else NOT_FOUND
+
+
+def cmd_reset(args) -> int:
+    from guided_reader.core.store import Store
+
+    store = Store.open()
+    pack_id = args.pack or paths.DEFAULT_PACK
+    if pack_id not in store.pack_ids():
+        out(f"nothing saved for '{one_line(pack_id)}'")
+        return NOT_FOUND
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise Exit(BAD_INPUT, "reset deletes every answer for this pack: pass --yes to confirm")
+        answer = input(f"Delete all reading progress and answers for '{pack_id}'? Type yes to confirm: ")
+        if answer.strip().lower() != "yes":
+            out("nothing deleted")
+            return NOT_FOUND
+    store.reset(pack_id)
+    out(f"deleted the saved progress for '{one_line(pack_id)}'")
+    return OK
+
+
+def cmd_read(args) -> int:
+    pack = load(args.pack_dir)
+    if args.plain:
+        from guided_reader.plain import run_plain
+
+        return run_plain(pack, restart=args.restart)
+    from guided_reader.tui.app import make_app
+
+    app = make_app(pack, restart=args.restart)
+    app.run()
+    return app.return_code or OK
+
+
+def build_parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
+    read = argparse.ArgumentParser(
+        prog="guided-reader",
+        description="A chat-style guided reader for the terminal. Subcommands: " + ", ".join(SUBCOMMANDS) + ".",
+        epilog="Run `guided-reader SUBCOMMAND --help` for a subcommand's options.",
+    )
+    read.add_argument("pack_dir", nargs="?", metavar="PACK_DIR", help="a reading pack folder (default: the bundled essay)")
+    read.add_argument("--plain", action="store_true", help="line mode on stdin/stdout (screen readers, pipes)")
+    read.add_argument("--restart", action="store_true", help="start from the beginning; earlier answers are kept")
+    read.add_argument("--version", action="version", version=f"guided-reader {__version__}")
+    read.set_defaults(func=cmd_read)
+
+    sub_parser = argparse.ArgumentParser(prog="guided-reader")
+    sub = sub_parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("lookup", help="look a term up in a pack's glossary")
+    p.add_argument("term", metavar="TERM")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--pack", metavar="DIR", help="a reading pack folder (default: the bundled essay)")
+    p.set_defaults(func=cmd_lookup)
+    p = sub.add_parser("check", help="validate a reading pack folder")
+    p.add_argument("pack_dir", metavar="PACK_DIR")
+    p.set_defaults(func=cmd_check)
+    p = sub.add_parser("journal", help="write your answers, bookmarks and lookups as Markdown")
+    p.add_argument("--pack", metavar="ID", help="pack id (default: the bundled essay)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    p.set_defaults(func=cmd_journal)
+    sub.add_parser("packs", help="list the bundled packs").set_defaults(func=cmd_packs)
+    sub.add_parser("where", help="print where your data lives").set_defaults(func=cmd_where)
+    p = sub.add_parser("reset", help="delete the saved progress and answers of a pack")
+    p.add_argument("--pack", metavar="ID", help="pack id (default: the bundled essay)")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p.set_defaults(func=cmd_reset)
+    return read, sub_parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    read, sub = build_parsers()
+    try:
+        args = (sub if argv and argv[0] in SUBCOMMANDS else read).parse_args(argv)
+        return args.func(args)
+    except SystemExit as exc:  # argparse: usage errors are exit 2, --help is 0
+        return exc.code if isinstance(exc.code, int) else BAD_INPUT
+    except Exit as exc:
+        if exc.message:
+            sys.stderr.write(clean(exc.message) + "\n")
+        return exc.code
+    except KeyboardInterrupt:
+        return 130

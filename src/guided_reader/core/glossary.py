@@ -1,0 +1,301 @@
+"""Glossary index: one normalisation shared by spotting terms in passages and looking them up.
+
+Readers type "joliot curie", "Kruschev" or "the Cominform?"; passages say "Joliot-Curie",
+"Khrushchev's" and "fellow-travellers". Both sides go through `tokens()`, so a term spotted in
+the text is always a term the lookup can find, and the other way round.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import lru_cache
+
+from guided_reader.core.model import Entry, Section
+
+__all__ = ["GlossaryIndex", "LookupResult", "Span", "normalise", "parse_question", "tokens"]
+
+_APOSTROPHES = "'’ʼ‘`´"
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_LETTER = rf"(?:[^\W_]|[{_MARKS}])"
+# Dotted acronyms ("U.S.S.R.") are one word, so they match "USSR"; otherwise a word is letters
+# and digits with apostrophes inside ("Khrushchev's", "l'Humanité"). Everything else breaks.
+_WORD = re.compile(rf"(?:[^\W\d_]\.){{2,}}|{_LETTER}+(?:[{_APOSTROPHES}]{_LETTER}+)*")
+# Not decomposed by NFKD, and readers type them without the stroke or ligature.
+_FOLD = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th",
+                       "ħ": "h", "ı": "i"})
+_ARTICLES = frozenset({"the", "a", "an"})
+_END = ""  # trie key marking "a glossary key ends here"; no token is empty
+
+_FUZZY_MATCH, _FUZZY_MARGIN, _FUZZY_SUGGEST = 0.8, 0.08, 0.6
+_FUZZY_POOL, _SUGGESTIONS = 30, 5
+
+
+@lru_cache(maxsize=65536)
+def _fold(word: str) -> str:
+    """Casefold, strip accents, fold ligatures and drop apostrophes/dots from one raw word."""
+    if word.isascii():
+        folded = word.lower()
+        if folded.isalnum():
+            return folded
+    else:
+        decomposed = unicodedata.normalize("NFKD", word.casefold())
+        folded = "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_FOLD)
+    return "".join(c for c in folded if c.isalnum())
+
+
+def tokens(text: str) -> list[tuple[str, int, int]]:
+    """Normalised words with their (start, end) offsets into the original `text`."""
+    out = []
+    for m in _WORD.finditer(text):
+        norm = _fold(m.group())
+        if norm:
+            out.append((norm, m.start(), m.end()))
+    return out
+
+
+def normalise(text: str) -> str:
+    """The comparison key for a term, alias or query: its normalised words joined by spaces."""
+    return " ".join(t for t, _, _ in tokens(text))
+
+
+def _depluralise(word: str) -> list[str]:
+    """Candidate singulars for a final word: 'parties' -> party, 'Cominforms' -> Cominform."""
+    if len(word) < 4 or not word.endswith("s") or word.endswith("ss"):
+        return []
+    forms = [word[:-3] + "y"] if word.endswith("ies") else []
+    forms.append(word[:-1])
+    if word.endswith("es"):
+        forms.append(word[:-2])
+    return forms
+
+
+def _stem(key: str) -> str:
+    """Key with its last word singularised, so 'fellow travellers' meets 'fellow traveller'."""
+    head, _, last = key.rpartition(" ")
+    forms = _depluralise(last)
+    return f"{head} {forms[0]}".lstrip() if forms else key
+
+
+def _trigrams(key: str) -> set[str]:
+    padded = f" {key} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    entry_id: str
+
+
+@dataclass(frozen=True)
+class LookupResult:
+    query: str
+    match: Entry | None
+    candidates: tuple[Entry, ...] = ()
+    suggestions: tuple[str, ...] = ()
+
+
+class GlossaryIndex:
+    """Every term and alias of a glossary, indexed once so spotting and lookup never scan it.
+
+    Spotting walks a trie of token sequences (cost grows with the passage, not the glossary);
+    lookup tries ever looser stages and stops at the first that finds anything.
+    """
+
+    def __init__(self, entries: Sequence[Entry]) -> None:
+        self._entries = tuple(entries)
+        self._order = {e.id: i for i, e in reversed(list(enumerate(self._entries)))}
+        self._terms: dict[str, list[Entry]] = {}
+        self._aliases: dict[str, list[Entry]] = {}
+        self._stems: dict[str, list[Entry]] = {}
+        self._prefixes: dict[str, list[Entry]] = {}
+        self._trie: dict = {}
+        for entry in self._entries:
+            self._add(self._terms, entry.term, entry)
+        for entry in self._entries:
+            for alias in entry.aliases:
+                self._add(self._aliases, alias, entry)
+        self._keys = sorted({*self._terms, *self._aliases})
+        self._max_key = max(map(len, self._keys), default=0)
+        self._grams: defaultdict[str, list[int]] = defaultdict(list)
+        for i, key in enumerate(self._keys):
+            for gram in _trigrams(key):
+                self._grams[gram].append(i)
+
+    def _add(self, table: dict[str, list[Entry]], text: str, entry: Entry) -> None:
+        words = normalise(text).split()
+        if not words:
+            return
+        key = " ".join(words)
+        table.setdefault(key, []).append(entry)
+        self._stems.setdefault(_stem(key), []).append(entry)
+        for n in range(1, len(words)):
+            self._prefixes.setdefault(" ".join(words[:n]), []).append(entry)
+        node = self._trie
+        for word in words:
+            node = node.setdefault(word, {})
+        node.setdefault(_END, entry.id)  # terms were added first, so a term beats an alias
+
+    def _unique(self, found: list[Entry]) -> tuple[Entry, ...]:
+        by_id = {e.id: e for e in found}
+        return tuple(sorted(by_id.values(), key=lambda e: self._order[e.id]))
+
+    # -- spotting ---------------------------------------------------------------------------
+
+    def spot(self, text: str) -> list[Span]:
+        """Leftmost-longest, non-overlapping glossary mentions in `text`, on word boundaries.
+
+        A possessive ("Khrushchev's") spots the name without its "'s"; a plural spots the
+        whole word. Only the last word of a mention may be inflected.
+        """
+        words = tokens(text)
+        spans: list[Span] = []
+        i = 0
+        while i < len(words):
+            best = None
+            node = self._trie
+            for j in range(i, len(words)):
+                norm, start, end = words[j]
+                hit = self._final(node, norm, end, text[start:end])
+                if hit:
+                    best = (j, hit)
+                node = node.get(norm)
+                if node is None:
+                    break
+            if best is None:
+                i += 1
+                continue
+            j, (end, entry_id) = best
+            spans.append(Span(words[i][1], end, entry_id))
+            i = j + 1
+        return spans
+
+    @staticmethod
+    def _final(node: dict, norm: str, end: int, raw: str) -> tuple[int, str] | None:
+        """If a key ends at this word (as written, possessive or plural), its end and entry id."""
+        child = node.get(norm)
+        if child and _END in child:
+            return end, child[_END]
+        if len(raw) > 2 and raw[-2] in _APOSTROPHES and raw[-1] in "sS":
+            child = node.get(norm[:-1])
+            return (end - 2, child[_END]) if child and _END in child else None
+        for form in _depluralise(norm):
+            child = node.get(form)
+            if child and _END in child:
+                return end, child[_END]
+        return None
+
+    def occurrences(self, sections: Sequence[Section],
+                    paragraphs: Sequence[str]) -> dict[str, tuple[str, ...]]:
+        """Entry id -> ids of the sections that mention it, in reading order.
+
+        Every entry has a key, so an entry the essay never mentions maps to ().
+        """
+        found: dict[str, dict[str, None]] = {e.id: {} for e in self._entries}
+        for section in sections:
+            for number in section.paragraph_numbers:
+                if 1 <= number <= len(paragraphs):
+                    for span in self.spot(paragraphs[number - 1]):
+                        found[span.entry_id][section.id] = None
+        return {entry_id: tuple(ids) for entry_id, ids in found.items()}
+
+    # -- lookup -----------------------------------------------------------------------------
+
+    def lookup(self, query: str) -> LookupResult:
+        """Exact term, exact alias, inflected form, word prefix, then fuzzy; first stage wins.
+
+        One entry at the winning stage is a match; several are candidates for the reader to
+        choose from. A fuzzy hit counts only when clearly ahead; otherwise it is a suggestion.
+        """
+        words = normalise(query).split()
+        if len(words) > 1 and words[0] in _ARTICLES:
+            words = words[1:]
+        key = " ".join(words)
+        if not key:
+            return LookupResult(query, None)
+        stem = _stem(key)
+        for found in (self._terms.get(key), self._aliases.get(key), self._stems.get(stem),
+                      self._prefixes.get(key), self._prefixes.get(stem)):
+            if found:
+                hits = self._unique(found)
+                if len(hits) == 1:
+                    return LookupResult(query, hits[0])
+                return LookupResult(query, None, hits)
+        return self._fuzzy(query, key)
+
+    def _fuzzy(self, query: str, key: str) -> LookupResult:
+        """Score the keys sharing most trigrams with the query; never compares against all."""
+        if len(key) > 2 * self._max_key + 4:
+            return LookupResult(query, None)
+        shared: Counter[int] = Counter()
+        for gram in sorted(_trigrams(key)):  # sorted: ties in most_common() stay deterministic
+            shared.update(self._grams.get(gram, ()))
+        # Rank by shared trigrams relative to length (Dice), so long keys do not crowd out the
+        # short one that was meant; only the best few pay for a full SequenceMatcher.
+        pool = sorted(shared.most_common(4 * _FUZZY_POOL),
+                      key=lambda kv: (-kv[1] / (len(self._keys[kv[0]]) + len(key)), kv[0]))
+        best: dict[str, float] = {}
+        matcher = SequenceMatcher(autojunk=False)
+        matcher.set_seq2(key)
+        for i, _ in pool[:_FUZZY_POOL]:
+            candidate = self._keys[i]
+            if 2 * min(len(key), len(candidate)) / (len(key) + len(candidate)) < _FUZZY_SUGGEST:
+                continue
+            matcher.set_seq1(candidate)
+            score = matcher.ratio()
+            for entry in self._terms.get(candidate, []) + self._aliases.get(candidate, []):
+                if score > best.get(entry.id, 0.0):
+                    best[entry.id] = score
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1], self._order[kv[0]]))
+        ranked = [(eid, s) for eid, s in ranked if s >= _FUZZY_SUGGEST]
+        if ranked and ranked[0][1] >= _FUZZY_MATCH and (
+                len(ranked) == 1 or ranked[1][1] < ranked[0][1] - _FUZZY_MARGIN):
+            return LookupResult(query, self._entries[self._order[ranked[0][0]]])
+        terms = dict.fromkeys(self._entries[self._order[eid]].term for eid, _ in ranked)
+        return LookupResult(query, None, (), tuple(terms)[:_SUGGESTIONS])
+
+
+# -- questions --------------------------------------------------------------------------------
+
+_Q = re.compile(
+    r"(?:(?:what|who)(?:\s+(?:is|was|were|are)|['’]s)|define|explain|tell\s+me\s+about)"
+    r"\s+(?P<x>.+)|what\s+(?:does|did)\s+(?P<y>.+?)\s+mean",
+    re.IGNORECASE | re.DOTALL)
+# A bare "X?" is a lookup only when it reads like a term, not like an answer or a question.
+_NOT_TERMS = frozenset(
+    "why how when where which what who whom whose do does did is are was were am can could "
+    "should would will shall may might must i you we he she it they this that these those him "
+    "her them me us yes no maybe because and but so or not if ok okay perhaps really".split())
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+(?=\S)", re.IGNORECASE)
+
+
+def parse_question(text: str) -> str | None:
+    """The term asked about in "what was the Cominform?", "?zhdanovism", "Thorez?"; else None.
+
+    A bare "X?" counts only for up to five words not starting with a question or function
+    word, so a prompt answer like "Because he feared Moscow?" stays an answer.
+    """
+    stripped = text.strip()
+    body = stripped.rstrip("?!. \t\r\n")
+    if stripped.startswith("?"):
+        return _clean(body.lstrip("? \t"))
+    m = _Q.fullmatch(body)
+    if m:
+        term = _clean(m.group("x") or m.group("y"))
+        return None if term is None or term.casefold() in _NOT_TERMS else term
+    if stripped.endswith("?"):
+        words = body.split()
+        if 0 < len(words) <= 5 and words[0].casefold().strip(_APOSTROPHES) not in _NOT_TERMS:
+            return _clean(body)
+    return None
+
+
+def _clean(term: str) -> str | None:
+    term = _ARTICLE.sub("", term.strip()).strip(" \t\"“”«»" + _APOSTROPHES)
+    return term or None

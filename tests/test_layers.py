@@ -1,0 +1,27 @@
+"""The layer rule: the core never imports Textual or Rich, and never reads ../shared."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parent.parent / "src" / "guided_reader"
+
+
+def test_core_imports_no_textual_or_rich():
+    modules = sorted(p.stem for p in (SRC / "core").glob("*.py") if p.stem != "__init__")
+    code = (
+        "import sys\n"
+        + "".join(f"import guided_reader.core.{m}\n" for m in modules)
+        + "import guided_reader.plain\n"
+        + "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
+        + "print(','.join(bad))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "", f"core/plain pulled in: {result.stdout}"
+
+
+def test_no_source_file_mentions_the_shared_folder():
+    offenders = [p for p in SRC.rglob("*.py") if "../shared" in p.read_text(encoding="utf-8")]
+    assert offenders == []
