@@ -117,10 +117,8 @@ def cmd_journal(args) -> int:
     text = render_journal(pack, saved)
     if args.output:
         target = Path(args.output)
-        tmp = target.with_name(target.name + ".tmp")
         try:
-            tmp.write_text(text, encoding="utf-8")
-            tmp.replace(target)
+            paths.write_text_atomic(target, text)
         except OSError as exc:
             raise Exit(BAD_INPUT, f"cannot write {target}: {exc.strerror or exc}") from None
         out(f"journal written to {target}")

@@ -39,3 +39,18 @@ def default_pack_dir() -> Path:
 def bundled_pack_dirs() -> list[Path]:
     root = bundled_packs_dir()
     return sorted(p for p in root.iterdir() if (p / "pack.yaml").is_file())
+
+
+def journal_path(pack_id: str) -> Path:
+    """Where `/journal` writes: the current folder, where the reader will look for it."""
+    return Path.cwd() / f"{pack_id}-journal.md"
+
+
+def write_text_atomic(target: Path, text: str) -> None:
+    """Write via a temp file and rename, so a crash never leaves half a file behind."""
+    tmp = target.with_name(f".{target.name}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(target)
+    finally:
+        tmp.unlink(missing_ok=True)

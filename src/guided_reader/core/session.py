@@ -1,0 +1,162 @@
+"""A reading session: the guide plus the reader's saved state, shared by both front ends.
+
+The guide is pure; this is where its replies meet the store. Every reply is saved as it
+happens (answers, lookups, bookmarks, position), never only on exit, so a kill at any moment
+loses at most what was being typed, and the draft is saved too (debounced by the front end).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from typing import Callable
+
+from pathlib import Path
+
+from guided_reader.core import paths
+from guided_reader.core.guide import Guide, GuideState, Reply
+from guided_reader.core.messages import Answered, Bookmarked, Completed, LookedUp, Message
+from guided_reader.core.model import Pack
+from guided_reader.core.store import Position, Saved, Store
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+class Session:
+    def __init__(self, pack: Pack, store: Store, restart: bool = False,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.pack = pack
+        self.store = store
+        self.guide = Guide(pack)
+        self.clock = clock
+        self.draft = ""
+        saved = store.load(pack.id)
+        store.note_opened(pack.id)
+        store.set_setting(f"pack-dir:{pack.id}", str(pack.root))
+        base = GuideState(answered=frozenset(a.prompt for a in saved.answers), completed=saved.completed)
+        self.opening_reply = self._open(saved, base, restart)
+        self.state = self.opening_reply.state
+        self._entered = clock()
+        self._save_position()
+
+    # -- opening --------------------------------------------------------------------------
+    def _open(self, saved: Saved, base: GuideState, restart: bool) -> Reply:
+        pos = saved.position
+        if pos is None or restart:
+            reply = self.guide.enter(base, 0)
+            if restart and (saved.answers or saved.completed):
+                note = Message("info", f"Starting again from the beginning. Your {_plural(len(saved.answers), 'earlier answer')} "
+                                       "are kept and will be in your journal.")
+                reply = Reply(reply.messages + (note,), reply.state)
+            return reply
+        self.draft = pos.draft
+        index = self.pack.section_index(pos.section)
+        if index is None:  # the pack changed: go to the section now holding that paragraph
+            index = next((i for i, s in enumerate(self.pack.sections) if pos.paragraph <= s.last),
+                         len(self.pack.sections) - 1)
+        answers = {a.prompt: (a.text, a.choice) for a in saved.answers}
+        reply = self.guide.resume(base, index, pos.done, pos.prompt, answers, pos.paragraph)
+        return Reply(reply.messages + (self._welcome(saved, reply.state),), reply.state)
+
+    def _welcome(self, saved: Saved, state: GuideState) -> Message:
+        section = self.guide.section(state)
+        done = [_plural(len(saved.completed), "section") + " completed",
+                _plural(len(saved.answers), "answer"),
+                _plural(len({x.entry for x in saved.lookups}), "term") + " looked up"]
+        if saved.bookmarks:
+            done.append(_plural(len(saved.bookmarks), "bookmark"))
+        text = (f"Welcome back. You are in section {state.section + 1} of {len(self.pack.sections)}, "
+                f"\"{section.title}\", at paragraph {state.paragraph}. So far: {', '.join(done)}.")
+        if self.draft:
+            text += " Your unfinished answer is still in the box."
+        return Message("info", text)
+
+    def opening(self) -> list[Message]:
+        notices = [Message("info", n, title="Note") for n in self.store.take_notices()]
+        return list(self.opening_reply.messages) + notices
+
+    # -- the reader acts ------------------------------------------------------------------
+    def send(self, text: str) -> Reply:
+        """A line from the input box; the draft is spent."""
+        self.draft = ""
+        return self.apply(self.guide.handle(self.state, text))
+
+    def action(self, name: str, arg: object = None) -> Reply:
+        """A key or click: next, back, go (arg: index), hint, skip, bookmark, explain (arg: entry id)."""
+        g, s = self.guide, self.state
+        if name == "next":
+            reply = g.advance(replace(s, prompt=None))
+        elif name == "back":
+            reply = g.command(s, "back")
+        elif name == "go":
+            reply = g.go(s, int(arg))
+        elif name == "hint":
+            reply = g.hint(s)
+        elif name == "skip":
+            reply = g.skip(s)
+        elif name == "bookmark":
+            reply = g.command(s, "bookmark " + str(arg or ""))
+        elif name == "explain":
+            entry = self.pack.entry(str(arg))
+            reply = g.explain(s, entry, entry.term) if entry else Reply((), s)
+        else:
+            raise ValueError(f"unknown action {name!r}")
+        return self.apply(reply)
+
+    def apply(self, reply: Reply) -> Reply:
+        pid, old = self.pack.id, self.state
+        for event in reply.events:
+            if isinstance(event, Answered):
+                self.store.add_answer(pid, event.section, event.prompt, event.text, event.choice)
+            elif isinstance(event, LookedUp):
+                self.store.add_lookup(pid, event.entry, event.query, event.section)
+            elif isinstance(event, Bookmarked):
+                self.store.add_bookmark(pid, event.section, event.paragraph, event.label)
+            elif isinstance(event, Completed):
+                self.store.mark_completed(pid, event.section)
+        if reply.state.section != old.section:
+            self._account_time(old.section)
+        self.state = reply.state
+        self._save_position()
+        notices = tuple(Message("info", n, title="Note") for n in self.store.take_notices())
+        return Reply(reply.messages + notices, reply.state, reply.events) if notices else reply
+
+    # -- things the front end reports -------------------------------------------------------
+    def set_draft(self, text: str) -> None:
+        if text != self.draft:
+            self.draft = text
+            self.store.save_draft(self.pack.id, text)
+
+    def set_paragraph(self, number: int) -> None:
+        section = self.guide.section(self.state)
+        number = min(max(number, section.first), section.last)
+        if number != self.state.paragraph:
+            self.state = replace(self.state, paragraph=number)
+            self._save_position()
+
+    def close(self) -> None:
+        self._account_time(self.state.section)
+        self.store.close()
+
+    def _account_time(self, index: int) -> None:
+        now = self.clock()
+        self.store.add_time(self.pack.id, self.pack.sections[index].id, max(0.0, now - self._entered))
+        self._entered = now
+
+    def _save_position(self) -> None:
+        s = self.state
+        self.store.save_position(self.pack.id, Position(self.pack.sections[s.section].id, s.paragraph,
+                                                        s.prompt, s.done, self.draft))
+
+    def saved(self) -> Saved:
+        return self.store.load(self.pack.id)
+
+    def write_journal(self, target: Path | None = None) -> Path:
+        """Write the Markdown journal (raises OSError if the file cannot be written)."""
+        from guided_reader.core.journal import render_journal
+
+        target = target or paths.journal_path(self.pack.id)
+        paths.write_text_atomic(target, render_journal(self.pack, self.saved()))
+        return target

@@ -1,0 +1,118 @@
+"""Line mode: the same guided reading as plain lines on stdout, input from stdin.
+
+For screen readers, pipes and scripts: `printf '\\nwhat was the Cominform?\\n' | guided-reader --plain`.
+Wrapped to the terminal width (80 when not a terminal); colour only on a terminal without
+NO_COLOR. Every text is cleaned of control characters before it is written.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import textwrap
+from typing import TextIO
+
+from guided_reader.core.messages import Message, Request
+from guided_reader.core.model import Pack
+from guided_reader.core.safe import clean
+from guided_reader.core.session import Session
+from guided_reader.core.store import Store
+
+BOLD, DIM, RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
+
+
+class PlainWriter:
+    def __init__(self, out: TextIO, width: int, colour: bool) -> None:
+        self.out, self.width, self.colour = out, width, colour
+
+    def style(self, text: str, code: str) -> str:
+        return f"{code}{text}{RESET}" if self.colour else text
+
+    def para(self, text: str, lead: str = "", indent: str = "") -> None:
+        """Write `text` wrapped, keeping its own blank lines and line breaks."""
+        first = True
+        for block in clean(text).split("\n"):
+            if not block.strip():
+                self.out.write("\n")
+                continue
+            lines = textwrap.wrap(block, self.width - len(indent), break_long_words=True,
+                                  break_on_hyphens=False) or [""]
+            for line in lines:
+                self.out.write((lead if first else indent) + line + "\n")
+                first = False
+                lead = indent
+
+    def message(self, m: Message, pack: Pack, echo: bool) -> None:
+        if m.kind == "heading":
+            self.out.write("\n" + self.style(clean(f"{m.title}: {m.text}"), BOLD) + "\n\n")
+            return
+        if m.kind == "reader":
+            if echo:
+                self.para(m.text, "> ", "  ")
+            return
+        if m.kind == "prompt":
+            self.para(m.text, self.style("Question: ", BOLD), "  ")
+            for i, label in enumerate(m.items, 1):
+                self.para(label, f"  {i}. ", "     ")
+        elif m.kind in ("note", "entry", "recap") or m.title:
+            label = {"note": f"Note on {m.title}", "recap": m.title}.get(m.kind, m.title)
+            self.out.write(self.style(clean(label), BOLD) + "\n")
+            self.para(m.text, "  ", "  ")
+        elif m.kind == "terms":
+            self.para(m.text, "", "  ")
+        elif m.kind == "info":
+            self.para(m.text, self.style("* ", DIM), "  ")
+        else:
+            self.para(m.text, "Guide: ", "  ")
+        self.out.write("\n")
+
+    def passage(self, pack: Pack, session: Session) -> None:
+        section = session.guide.section(session.state)
+        for n in section.paragraph_numbers:
+            self.para(pack.paragraph(n), f"[{n}] ", "     ")
+            self.out.write("\n")
+
+
+def run_plain(pack: Pack, restart: bool = False, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+    stdin, stdout = stdin or sys.stdin, stdout or sys.stdout
+    tty = stdout.isatty()
+    width = shutil.get_terminal_size((80, 24)).columns if tty else 80
+    writer = PlainWriter(stdout, max(30, width), tty and not os.environ.get("NO_COLOR"))
+    interactive = stdin.isatty()
+    session = Session(pack, Store.open(), restart=restart)
+    stdout.write(writer.style(clean(f"{pack.title}, by {pack.author} ({pack.published})"), BOLD) + "\n")
+    show(writer, session, session.opening(), echo=not interactive)
+    if session.draft and interactive:
+        writer.para(f"(Your unfinished answer was: {session.draft})")
+    try:
+        while True:
+            if interactive:
+                stdout.write("> ")
+            stdout.flush()
+            line = stdin.readline()
+            if not line:
+                break
+            reply = session.send(line.rstrip("\n"))
+            show(writer, session, reply.messages, echo=not interactive)
+            requests = {e.what for e in reply.events if isinstance(e, Request)}
+            if "journal" in requests:
+                try:
+                    writer.para(f"Journal written to {session.write_journal()}.", "* ")
+                except OSError as exc:
+                    writer.para(f"Could not write the journal: {exc.strerror or exc}.", "* ")
+            if "quit" in requests:
+                break
+    except KeyboardInterrupt:
+        stdout.write("\n")
+    finally:
+        session.close()
+    stdout.write("Your place is saved. Run the same command to pick up where you left off.\n")
+    return 0
+
+
+def show(writer: PlainWriter, session: Session, messages, echo: bool) -> None:
+    for m in messages:
+        writer.message(m, session.pack, echo)
+        if m.kind == "heading":
+            writer.passage(session.pack, session)
