@@ -7,6 +7,7 @@ the text is always a term the lookup can find, and the other way round.
 
 from __future__ import annotations
 
+import heapq
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -21,13 +22,14 @@ __all__ = ["GlossaryIndex", "LookupResult", "Span", "normalise", "parse_question
 
 _APOSTROPHES = "'’ʼ‘`´"
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
-_LETTER = rf"(?:[^\W_]|[{_MARKS}])"
-# Dotted acronyms ("U.S.S.R.") are one word, so they match "USSR"; otherwise a word is letters
-# and digits with apostrophes inside ("Khrushchev's", "l'Humanité"). Everything else breaks.
-_WORD = re.compile(rf"(?:[^\W\d_]\.){{2,}}|{_LETTER}+(?:[{_APOSTROPHES}]{_LETTER}+)*")
+_LETTER = rf"[\w{_MARKS}]"  # "_" is dropped later by the isalnum() filter
+# Dotted acronyms ("U.S.S.R.", "U.S.S.R") are one word, so they match "USSR"; otherwise a word
+# is letters and digits with apostrophes inside ("Khrushchev's", "l'Humanité").
+_ACRONYM = r"[^\W\d_](?:\.[^\W\d_])+(?!\w)\.?"
+_WORD = re.compile(rf"{_ACRONYM}|{_LETTER}+(?:[{_APOSTROPHES}]{_LETTER}+)*")
 # Not decomposed by NFKD, and readers type them without the stroke or ligature.
-_FOLD = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th",
-                       "ħ": "h", "ı": "i"})
+_FOLD = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "ð": "d",
+                       "þ": "th", "ħ": "h", "ı": "i"})
 _ARTICLES = frozenset({"the", "a", "an"})
 _END = ""  # trie key marking "a glossary key ends here"; no token is empty
 
@@ -123,6 +125,7 @@ class GlossaryIndex:
                 self._add(self._aliases, alias, entry)
         self._keys = sorted({*self._terms, *self._aliases})
         self._max_key = max(map(len, self._keys), default=0)
+        self._sizes = [len(k) + 2 for k in self._keys]  # trigrams in a padded key
         self._grams: defaultdict[str, list[int]] = defaultdict(list)
         for i, key in enumerate(self._keys):
             for gram in _trigrams(key):
@@ -231,19 +234,20 @@ class GlossaryIndex:
 
     def _fuzzy(self, query: str, key: str) -> LookupResult:
         """Score the keys sharing most trigrams with the query; never compares against all."""
-        if len(key) > 2 * self._max_key + 4:
+        if len(key) < 3 or len(key) > 2 * self._max_key + 4:
             return LookupResult(query, None)
         shared: Counter[int] = Counter()
         for gram in sorted(_trigrams(key)):  # sorted: ties in most_common() stay deterministic
             shared.update(self._grams.get(gram, ()))
         # Rank by shared trigrams relative to length (Dice), so long keys do not crowd out the
         # short one that was meant; only the best few pay for a full SequenceMatcher.
-        pool = sorted(shared.most_common(4 * _FUZZY_POOL),
-                      key=lambda kv: (-kv[1] / (len(self._keys[kv[0]]) + len(key)), kv[0]))
+        size, sizes = len(key) + 2, self._sizes
+        pool = heapq.nlargest(_FUZZY_POOL, shared.items(),
+                              key=lambda kv: kv[1] / (sizes[kv[0]] + size))
         best: dict[str, float] = {}
         matcher = SequenceMatcher(autojunk=False)
         matcher.set_seq2(key)
-        for i, _ in pool[:_FUZZY_POOL]:
+        for i, _ in pool:
             candidate = self._keys[i]
             if 2 * min(len(key), len(candidate)) / (len(key) + len(candidate)) < _FUZZY_SUGGEST:
                 continue
