@@ -1,0 +1,256 @@
+"""The Textual reader: the passage beside a chat guide.
+
+Thin by design: reader input becomes `Session` calls, and the session's replies become
+bubbles, screens and saved state. `make_app` is the one factory for the CLI and the tests.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from textual import on
+from textual.app import App
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.widgets import Footer, Input, ProgressBar, Static
+
+from guided_reader.core.glossary import GlossaryIndex
+from guided_reader.core.messages import Request
+from guided_reader.core.model import Entry, Pack
+from guided_reader.core.session import Session
+from guided_reader.core.store import Store
+from guided_reader.tui.chat import ChoiceBar, CommandSuggester, GuidePane, Transcript
+from guided_reader.tui.glossary_screen import GlossaryScreen
+from guided_reader.tui.palette import SectionsProvider, TermsProvider
+from guided_reader.tui.passage import PassagePane, Paragraph, paragraph_content
+from guided_reader.tui.screens import HelpScreen, contents_picker, terms_picker
+
+NARROW = 100  # below this many columns the panes stack
+DRAFT_DELAY = 0.4  # seconds of quiet typing before the draft is saved
+
+
+def _b(key: str, action: str, description: str, show: bool = True, id: str | None = None) -> Binding:
+    return Binding(key, action, description, show=show, id=id or action, priority=key.startswith(("f", "ctrl")))
+
+
+class ReaderApp(App):
+    CSS_PATH = "reader.tcss"
+    COMMANDS = App.COMMANDS | {TermsProvider, SectionsProvider}
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        _b("f1", "help", "Help"),
+        _b("f2", "contents", "Contents"),
+        _b("f3", "glossary", "Glossary"),
+        _b("f4", "command_palette", "Search"),
+        _b("f5", "bookmark", "Bookmark", show=False),
+        _b("f6", "terms", "Terms", show=False),
+        _b("f7", "back", "Prev"),
+        _b("f8", "next", "Next"),
+        _b("f9", "switch_focus", "Focus", show=False),
+        _b("f10", "zoom", "Zoom", show=False),
+        _b("ctrl+t", "change_theme", "Theme", show=False),
+        _b("ctrl+q", "quit", "Quit"),
+        Binding("pageup", "scroll_passage(-1)", "Scroll up", show=False, priority=True, id="page-up"),
+        Binding("pagedown", "scroll_passage(1)", "Scroll down", show=False, priority=True, id="page-down"),
+    ]
+
+    def __init__(self, pack: Pack, store: Store, restart: bool = False) -> None:
+        super().__init__()
+        self.pack = pack
+        self.session = Session(pack, store, restart=restart)
+        self.index: GlossaryIndex = self.session.guide.index
+        self._occurrences: dict[str, tuple[str, ...]] | None = None
+        self._shown_section = -1
+        self._draft_timer = None
+        self.title = pack.title
+        self.zoom = 0  # 0 both panes, 1 passage only, 2 guide only
+
+    # -- layout ------------------------------------------------------------------------------
+    def compose(self):
+        with Horizontal(id="topbar"):
+            yield Static(Content(self.pack.title), id="pack-title")
+            yield Static(id="section-label")
+            yield ProgressBar(total=len(self.pack.sections), show_eta=False, show_percentage=False, id="progress")
+        with Horizontal(id="panes"):
+            yield PassagePane(id="passage", can_focus=True)
+            yield GuidePane(id="guide")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        theme = self.session.store.get_setting("theme")
+        if theme and theme in self.available_themes:
+            self.theme = theme
+        chat_input = self.query_one("#chat-input", Input)
+        terms = [name for e in self.pack.glossary for name in (e.term,) + e.aliases]
+        chat_input.suggester = CommandSuggester(terms)
+        chat_input.value = self.session.draft
+        chat_input.cursor_position = len(chat_input.value)
+        self.refresh_passage()
+        self.query_one(Transcript).add(self.session.opening())
+        chat_input.focus()
+        self.on_resize_layout(self.size.width)
+
+    def on_resize(self, event) -> None:
+        self.on_resize_layout(event.size.width)
+
+    def on_resize_layout(self, width: int) -> None:
+        self.screen.set_class(width < NARROW, "narrow")
+
+    def watch_theme(self, theme: str) -> None:
+        if hasattr(self, "session"):
+            self.session.store.set_setting("theme", theme)
+
+    # -- the passage -------------------------------------------------------------------------
+    def refresh_passage(self) -> None:
+        """Show the current section's paragraphs if the section changed; update the top bar."""
+        state = self.session.state
+        count = len(self.pack.sections)
+        section = self.pack.sections[state.section]
+        self.query_one("#section-label", Static).update(Content(f"  Section {state.section + 1} of {count}  "))
+        self.query_one("#progress", ProgressBar).update(progress=len(state.completed))
+        self.sub_title = section.title
+        if state.section == self._shown_section:
+            return
+        self._shown_section = state.section
+        visible = {e.id for e in self.visible_entries()}
+        paragraphs = []
+        for n in section.paragraph_numbers:
+            text = self.pack.paragraph(n)
+            spans = [s for s in self.index.spot(text) if s.entry_id in visible]
+            paragraphs.append((n, paragraph_content(n, text, spans)))
+        shorts = {e.id: e.short for e in self.pack.glossary if e.id in visible}
+        title = f"{section.title}  (paragraphs {section.first}-{section.last})"
+        self.query_one(PassagePane).show(title, paragraphs, shorts, state.paragraph)
+
+    def visible_entries(self) -> list[Entry]:
+        state = self.session.state
+        return [e for e in self.pack.glossary if self.session.guide.visible(e, state)]
+
+    def palette_entries(self) -> list[Entry]:
+        return self.visible_entries()
+
+    @on(PassagePane.TopParagraph)
+    def remember_paragraph(self, event: PassagePane.TopParagraph) -> None:
+        self.session.set_paragraph(event.number)
+
+    @on(Paragraph.TermClicked)
+    def term_clicked(self, event: Paragraph.TermClicked) -> None:
+        self.explain_entry(event.entry_id)
+
+    # -- the conversation -------------------------------------------------------------------------
+    def show_reply(self, reply) -> None:
+        self.query_one(Transcript).add(reply.messages)
+        self.refresh_passage()
+        for event in reply.events:
+            if isinstance(event, Request):
+                self.call_later(self.fulfil, event.what)
+
+    def fulfil(self, what: str) -> None:
+        if what == "quit":
+            self.action_quit()
+        elif what == "journal":
+            self.write_journal()
+        else:
+            getattr(self, f"action_{what}")()
+
+    @on(Input.Submitted, "#chat-input")
+    def send(self, event: Input.Submitted) -> None:
+        text = event.value
+        event.input.value = ""
+        self._cancel_draft_timer()
+        self.show_reply(self.session.send(text))
+
+    @on(Input.Changed, "#chat-input")
+    def draft_changed(self, event: Input.Changed) -> None:
+        self._cancel_draft_timer()
+        self._draft_timer = self.set_timer(DRAFT_DELAY, lambda: self.session.set_draft(event.value))
+
+    def _cancel_draft_timer(self) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+
+    @on(ChoiceBar.Chosen)
+    def choice(self, event: ChoiceBar.Chosen) -> None:
+        self.show_reply(self.session.send(event.label))
+
+    def explain_entry(self, entry_id: str) -> None:
+        self.show_reply(self.session.action("explain", entry_id))
+
+    def go_section(self, index: int) -> None:
+        self.show_reply(self.session.action("go", index))
+
+    def write_journal(self) -> None:
+        try:
+            path = self.session.write_journal()
+        except OSError as exc:
+            self.notify(f"Could not write the journal: {exc.strerror or exc}", severity="error", markup=False)
+            return
+        self.notify(f"Journal written to {path}", markup=False)
+
+    # -- actions (keys) ---------------------------------------------------------------------------
+    def action_next(self) -> None:
+        self.show_reply(self.session.action("next"))
+
+    def action_back(self) -> None:
+        self.show_reply(self.session.action("back"))
+
+    def action_bookmark(self) -> None:
+        self.show_reply(self.session.action("bookmark"))
+
+    def action_hint(self) -> None:
+        self.show_reply(self.session.action("hint"))
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def action_contents(self) -> None:
+        state = self.session.state
+        answered = Counter(a.section for a in self.session.saved().answers)
+        picker = contents_picker(self.pack.sections, state.section, set(state.completed), answered)
+        self.push_screen(picker, lambda index: index is not None and self.go_section(int(index)))
+
+    def action_glossary(self) -> None:
+        if self._occurrences is None:
+            self._occurrences = self.index.occurrences(self.pack.sections, self.pack.paragraphs)
+        screen = GlossaryScreen(self.pack, self.visible_entries(), self._occurrences)
+
+        def done(result) -> None:
+            if result and result[0] == "go":
+                self.go_section(result[1])
+
+        self.push_screen(screen, done)
+
+    def action_terms(self) -> None:
+        entries = [self.pack.entry(i) for i in self.session.guide.terms_in(self.session.state.section)]
+        visible = [e for e in entries if e and self.session.guide.visible(e, self.session.state)]
+        self.push_screen(terms_picker(visible), lambda entry_id: entry_id and self.explain_entry(entry_id))
+
+    def action_switch_focus(self) -> None:
+        chat_input = self.query_one("#chat-input", Input)
+        (self.query_one(PassagePane) if chat_input.has_focus else chat_input).focus()
+
+    def action_zoom(self) -> None:
+        self.zoom = (self.zoom + 1) % 3
+        self.screen.set_class(self.zoom == 1, "passage-only")
+        self.screen.set_class(self.zoom == 2, "guide-only")
+        if self.zoom == 1:
+            self.query_one(PassagePane).focus()
+        else:
+            self.query_one("#chat-input", Input).focus()
+
+    def action_scroll_passage(self, direction: int) -> None:
+        pane = self.query_one(PassagePane)
+        (pane.scroll_page_down if direction > 0 else pane.scroll_page_up)(animate=False)
+
+    async def action_quit(self) -> None:
+        self._cancel_draft_timer()
+        self.session.set_draft(self.query_one("#chat-input", Input).value)
+        self.session.close()
+        self.exit()
+
+
+def make_app(pack: Pack, restart: bool = False, store: Store | None = None) -> ReaderApp:
+    """The one way to build the reader, for the CLI and the tests alike."""
+    return ReaderApp(pack, store or Store.open(), restart=restart)
