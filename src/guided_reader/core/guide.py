@@ -143,6 +143,8 @@ class Guide:
         """Continue: past the open prompt, else to the next section with a recap."""
         if state.prompt:
             return self.skip(state)
+        if state.finished:  # already past the end: say where the reader is, not the recap again
+            return Reply((self._end(state),), state)
         section = self.section(state)
         events: tuple[object, ...] = (Completed(section.id),)
         completed = state.completed + ((section.id,) if section.id not in state.completed else ())
@@ -151,11 +153,13 @@ class Guide:
         if state.section + 1 < len(self.pack.sections):
             entered = self.enter(state, state.section + 1)
             return Reply((recap,) + entered.messages, entered.state, events)
+        return Reply((recap, self._end(state)), replace(state, finished=True), events)
+
+    def _end(self, state: GuideState) -> Message:
         done = len(state.completed)
-        end = Message("info", f"You have reached the end of the essay ({done} of {len(self.pack.sections)} sections "
-                              "completed). Type /journal to save your answers, /contents to revisit a section, "
-                              "or /quit.")
-        return Reply((recap, end), replace(state, finished=True), events)
+        return Message("info", f"You have reached the end of the essay ({done} of {len(self.pack.sections)} sections "
+                               "completed). Type /journal to save your answers, /contents to revisit a section, "
+                               "or /quit.")
 
     def go(self, state: GuideState, index: int) -> Reply:
         if not 0 <= index < len(self.pack.sections):
@@ -222,11 +226,14 @@ class Guide:
         if result.candidates:
             names = "; ".join(f"{e.term} ({e.short})" for e in result.candidates)
             text = f"\"{query}\" could mean more than one thing: {names}. Ask again with the full name."
-            return Reply((Message("info", text, items=tuple(e.id for e in result.candidates)),), state)
-        text = f"There is no note for \"{query}\"."
-        if result.suggestions:
-            text += " Did you mean: " + ", ".join(result.suggestions) + "?"
-        return Reply((Message("info", text),), state)
+            message = Message("info", text, items=tuple(e.id for e in result.candidates))
+        else:
+            text = f"There is no note for \"{query}\"."
+            if result.suggestions:
+                text += " Did you mean: " + ", ".join(result.suggestions) + "?"
+            message = Message("info", text)
+        p = self.prompt(state.prompt)  # the open question again, as after a found term
+        return Reply((message, self.ask(p)) if p is not None else (message,), state)
 
     # -- the input line -------------------------------------------------------------------------
     def handle(self, state: GuideState, text: str) -> Reply:
@@ -234,7 +241,9 @@ class Guide:
         line = text.strip()
         if not line:
             return self.advance(state)
-        echo = Message("reader", line)
+        p = self.prompt(state.prompt)
+        choice = self._choice(p, line) if p else None
+        echo = Message("reader", f"{line}. {choice.label}" if choice and line.isdigit() else line)
         if line.startswith("/"):
             reply = self.command(state, line[1:])
         else:

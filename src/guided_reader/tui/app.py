@@ -118,7 +118,7 @@ class ReaderApp(App):
         for n in section.paragraph_numbers:
             text = self.pack.paragraph(n)
             spans = [s for s in self.index.spot(text) if s.entry_id in visible]
-            paragraphs.append((n, paragraph_content(n, text, spans)))
+            paragraphs.append((n, paragraph_content(text, spans)))
         shorts = {e.id: e.short for e in self.pack.glossary if e.id in visible}
         title = f"{section.title}  (paragraphs {section.first}-{section.last})"
         self.query_one(PassagePane).show(title, paragraphs, shorts, state.paragraph)

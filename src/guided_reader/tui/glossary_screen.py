@@ -121,7 +121,9 @@ class GlossaryScreen(Screen):
             links.append(Option(Content.assemble(("§ ", "bold"), f"{index + 1}. ", title), id=f"go:{index}"))
         if not links:
             links = [Option(Content("(not named in the essay's text)"), disabled=True)]
-        self.query_one("#glossary-links", OptionList).set_options(links)
+        link_list = self.query_one("#glossary-links", OptionList)
+        link_list.set_options(links)
+        link_list.highlighted = 0 if not links[0].disabled else None
 
     def action_close(self) -> None:
         self.dismiss(None)

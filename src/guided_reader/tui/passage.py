@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from textual import events
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.style import Style
@@ -20,7 +20,7 @@ TERM_STYLE = "underline"
 
 
 class Paragraph(Static):
-    """One numbered paragraph. Clicking a term posts TermClicked; hovering shows its short note."""
+    """One paragraph's text. Clicking a term posts TermClicked; hovering shows its short note."""
 
     @dataclass
     class TermClicked(Message):
@@ -46,13 +46,19 @@ class Paragraph(Static):
             self.post_message(self.TermClicked(term))
 
 
-def paragraph_content(number: int, text: str, spans) -> Content:
+def paragraph_content(text: str, spans) -> Content:
     """`text` with each spotted span underlined and tagged with its entry id."""
     content = Content(text)
     for span in spans:
         style = Style(underline=True) + Style.from_meta({"term": span.entry_id})
         content = content.stylize(style, span.start, span.end)
-    return Content.assemble((f"{number:>3}  ", "dim"), content)
+    return content
+
+
+def numbered(number: int, content: Content, shorts: dict[str, str]) -> Horizontal:
+    """A paragraph with its number in a margin, so wrapped lines keep their indent."""
+    return Horizontal(Static(Content(str(number)), classes="number"), Paragraph(number, content, shorts),
+                      classes="numbered")
 
 
 class PassagePane(VerticalScroll):
@@ -81,7 +87,7 @@ class PassagePane(VerticalScroll):
     def show(self, title: str, paragraphs: list[tuple[int, Content]], shorts: dict[str, str], top: int) -> None:
         self.remove_children()
         widgets = [Static(Content(title), classes="passage-title")]
-        widgets += [Paragraph(n, c, shorts) for n, c in paragraphs]
+        widgets += [numbered(n, c, shorts) for n, c in paragraphs]
         self.mount_all(widgets)
         self.call_after_refresh(self.scroll_to_paragraph, top)
 
@@ -91,13 +97,13 @@ class PassagePane(VerticalScroll):
             self.scroll_home(animate=False)
             return
         target = next((p for p in paragraphs if p.number == number), paragraphs[-1])
-        self.scroll_to_widget(target, top=True, animate=False)
+        self.scroll_to_widget(target.parent, top=True, animate=False)
 
     def first_paragraph(self) -> int:
         """The number of the first paragraph whose bottom is below the top of the view."""
         top = self.scroll_offset.y
         for widget in self.query(Paragraph):
-            region = widget.virtual_region
+            region = widget.parent.virtual_region
             if region.y + region.height > top:
                 return widget.number
         return 1

@@ -1,0 +1,21 @@
+"""Helpers for pilot tests: build the app on a pack folder and read what the screen shows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from guided_reader.core.loader import load_pack
+from guided_reader.core.store import Store
+from guided_reader.tui.app import make_app
+from minipack import write_pack
+
+
+def screen_text(app) -> str:
+    """Every line the active screen shows, as plain text."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def app_for(folder: Path, restart: bool = False, **replace: str):
+    if not (folder / "pack.yaml").exists():
+        write_pack(folder, **replace)
+    return make_app(load_pack(folder), restart=restart, store=Store.open())
