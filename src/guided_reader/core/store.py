@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from contextlib import suppress
+from dataclasses import astuple, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -30,6 +32,7 @@ from . import paths
 BUSY_TIMEOUT = 4.0  # seconds a write waits for another instance before giving up
 _CORRUPT_CODES = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
 _FAULTS = (sqlite3.Error, OSError)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -79,8 +82,6 @@ class Saved:
     visits: int  # how many times the pack has been opened
 
 
-EMPTY = Saved(None, (), (), (), (), {}, 0)
-
 # --- schema ------------------------------------------------------------------------------
 # MIGRATIONS[n] upgrades a database from version n to n + 1. To change the schema, append
 # one function; never edit a shipped one. A file's version lives in PRAGMA user_version.
@@ -119,22 +120,32 @@ class SchemaTooNew(Exception):
     """The file was written by a newer guided-reader: leave it alone rather than guess."""
 
 
-def migrate(db: sqlite3.Connection) -> None:
-    """Bring `db` to the latest version in one transaction (safe against a racing instance)."""
-    target = len(MIGRATIONS)
+def _transaction(db: sqlite3.Connection, work: Callable[[sqlite3.Connection], object]):
+    """Run `work` in one transaction that takes the write lock up front, so two instances
+    queue on the busy timeout instead of failing on a lock upgrade."""
     db.execute("BEGIN IMMEDIATE")
     try:
-        version = db.execute("PRAGMA user_version").fetchone()[0]
+        result = work(db)
+        db.execute("COMMIT")
+        return result
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+
+
+def migrate(db: sqlite3.Connection) -> None:
+    """Bring `db` to the latest version, atomically (safe against a racing instance)."""
+
+    def upgrade(db: sqlite3.Connection) -> None:
+        version, target = db.execute("PRAGMA user_version").fetchone()[0], len(MIGRATIONS)
         if version > target:
             raise SchemaTooNew(f"schema {version}; this version knows up to {target}")
         for step in MIGRATIONS[version:]:
             step(db)
-        if version != target:
-            db.execute(f"PRAGMA user_version = {target}")
-        db.execute("COMMIT")
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
+        db.execute(f"PRAGMA user_version = {target}")
+
+    _transaction(db, upgrade)
 
 
 # --- opening -----------------------------------------------------------------------------
@@ -148,6 +159,13 @@ def _connect(target: str, uri: bool = False) -> sqlite3.Connection:
 
 
 def _open_disk(path: Path) -> sqlite3.Connection:
+    # Check the header before SQLite opens a foreign file: on close it would delete a -wal
+    # sidecar that we want moved aside with it.
+    if path.is_file():
+        with path.open("rb") as f:
+            head = f.read(16)
+        if head and head != b"SQLite format 3\x00":
+            raise sqlite3.DatabaseError("file is not a database")
     db = _connect(str(path))
     try:
         db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
@@ -170,24 +188,34 @@ def _is_corrupt(exc: BaseException) -> bool:
     return code & 0xFF in _CORRUPT_CODES
 
 
-def _memory_copy(path: Path | None) -> sqlite3.Connection:
-    """A migrated in-memory database, holding what can still be read from `path`."""
-    mem = _connect(":memory:")
-    if path is not None and path.is_file():
-        for mode in ("mode=ro", "immutable=1"):  # immutable: a read-only folder without -shm
+def _in_memory(*sources: Callable[[], sqlite3.Connection]) -> sqlite3.Connection:
+    """A migrated in-memory database holding a copy of the first source that can be read
+    (empty if none can). Each source is closed once copied."""
+    for source in sources:
+        mem = _connect(":memory:")
+        try:
+            src = source()
             try:
-                src = _connect(f"{path.resolve().as_uri()}?{mode}", uri=True)
-                try:
-                    src.backup(mem)
-                    migrate(mem)
-                    return mem
-                finally:
+                src.backup(mem)
+            finally:
+                with suppress(*_FAULTS):
                     src.close()
-            except (*_FAULTS, SchemaTooNew):
-                mem.close()
-                mem = _connect(":memory:")
+            migrate(mem)
+            return mem
+        except (*_FAULTS, SchemaTooNew):
+            mem.close()
+    mem = _connect(":memory:")
     migrate(mem)
     return mem
+
+
+def _read_only_sources(path: Path) -> list[Callable[[], sqlite3.Connection]]:
+    if not path.is_file():
+        return []
+    uri = path.resolve().as_uri()
+    # immutable=1 reads a file whose folder will not let SQLite create its -shm.
+    return [lambda mode=mode: _connect(f"{uri}?{mode}", uri=True)
+            for mode in ("mode=ro", "immutable=1")]
 
 
 def _unwritable(path: Path) -> str | None:
@@ -219,13 +247,22 @@ def _move_aside(path: Path) -> Path:
     return aside
 
 
+def _identity(path: Path | None) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except (OSError, TypeError):
+        return None
+    return st.st_dev, st.st_ino
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _text(value: str) -> str:
-    """SQLite stores any str except lone surrogates (not encodable); those become U+FFFD."""
-    return value.encode("utf-8", "replace").decode("utf-8") if value.isascii() is False else value
+    """SQLite stores any str (NULs too) except lone surrogates, which UTF-8 cannot encode:
+    those become U+FFFD rather than an error that would look like a disk fault."""
+    return _SURROGATE.sub("\ufffd", value)
 
 
 # --- the store ---------------------------------------------------------------------------
@@ -234,12 +271,14 @@ def _text(value: str) -> str:
 class Store:
     """One open state database. Build it with `Store.open()`; every method is fault-proof."""
 
-    def __init__(self, db: sqlite3.Connection, path: Path | None, persistent: bool) -> None:
+    def __init__(self, db: sqlite3.Connection, path: Path | None, persistent: bool,
+                 why_not: str | None = None) -> None:
         self._db = db
         self._lock = threading.Lock()
         self.path = path
         self.persistent = persistent
-        self._notices: list[str] = []
+        self._notices = [] if why_not is None else [f"Progress will not be saved: {why_not}."]
+        self._identity = _identity(path) if persistent else None
 
     @classmethod
     def open(cls, path: Path | None = None) -> Store:
@@ -247,11 +286,15 @@ class Store:
         try:
             path = Path(path) if path is not None else paths.db_path()
         except Exception as exc:  # noqa: BLE001 - a broken environment must not stop reading
-            store = cls(_memory_copy(None), None, False)
-            store._notices.append(f"Progress will not be saved: no data folder ({exc}).")
-            return store
+            return cls(_in_memory(), None, False, f"no data folder ({exc})")
+        try:
+            return cls._open_at(path)
+        except Exception as exc:  # noqa: BLE001 - e.g. a stat refused on the way: still read
+            return cls(_in_memory(), path, False, f"cannot use {path} ({exc})")
+
+    @classmethod
+    def _open_at(cls, path: Path) -> Store:
         reason = _unwritable(path)
-        notice = None
         if reason is None:
             try:
                 return cls(_open_disk(path), path, True)
@@ -263,20 +306,15 @@ class Store:
                     try:
                         aside = _move_aside(path)
                         store = cls(_open_disk(path), path, True)
+                    except (*_FAULTS, SchemaTooNew) as again:
+                        reason = f"the database at {path} is unreadable ({again})"
+                    else:
                         store._notices.append(
                             f"The database at {path} was unreadable; moved it aside to "
                             f"{aside} and started afresh."
                         )
                         return store
-                    except (*_FAULTS, SchemaTooNew) as again:
-                        reason = f"the database at {path} is unreadable ({again})"
-        try:
-            db = _memory_copy(path)
-        except _FAULTS as exc:  # only if SQLite itself is unusable
-            db, notice = _connect(":memory:"), f"Progress will not be saved: {exc}."
-        store = cls(db, path, False)
-        store._notices.append(notice or f"Progress will not be saved: {reason}.")
-        return store
+        return cls(_in_memory(*_read_only_sources(path)), path, False, reason)
 
     def take_notices(self) -> list[str]:
         """Messages about faults since the last call, each given once."""
@@ -285,60 +323,42 @@ class Store:
 
     def _fail_over(self, exc: BaseException) -> None:
         """Continue the session in memory, starting from whatever the disk copy still holds."""
-        mem = _connect(":memory:")
-        try:
-            self._db.backup(mem)
-            migrate(mem)
-        except (*_FAULTS, SchemaTooNew):
-            mem.close()
-            mem = _connect(":memory:")
-            migrate(mem)
-        try:
-            self._db.close()
-        except _FAULTS:
-            pass
-        self._db, self.persistent = mem, False
+        self._db, self.persistent = _in_memory(lambda: self._db), False
         self._notices.append(
-            f"Progress will not be saved from now on: writing to {self.path} failed ({exc}); "
-            "what was saved before is kept."
+            f"Progress will not be saved from now on: the database at {self.path} failed "
+            f"({exc}); what was saved before is kept."
         )
 
     def _run(self, work: Callable[[sqlite3.Connection], object], write: bool, default=None):
         """Run `work` (in its own transaction if `write`); on a fault, fail over and retry."""
         with self._lock:
-            for attempt in (1, 2):
-                db = self._db
+            for _attempt in (1, 2):
                 try:
                     if not write:
-                        return work(db)
-                    db.execute("BEGIN IMMEDIATE")
-                    try:
-                        result = work(db)
-                        db.execute("COMMIT")
-                        return result
-                    except BaseException:
-                        if db.in_transaction:
-                            db.execute("ROLLBACK")
-                        raise
+                        return work(self._db)
+                    if self.persistent and _identity(self.path) != self._identity:
+                        # SQLite keeps writing to an unlinked file without complaint.
+                        raise OSError("the file was deleted or replaced")
+                    return _transaction(self._db, work)
                 except _FAULTS as exc:
-                    if attempt == 2 or not self.persistent:
+                    if not self.persistent:
                         return default
                     self._fail_over(exc)
             return default
 
     def _write(self, sql: str, *params: object) -> None:
+        params = tuple(_text(p) if isinstance(p, str) else p for p in params)
         self._run(lambda db: db.execute(sql, params), write=True)
 
     # --- reading ---
 
     def load(self, pack_id: str) -> Saved:
-        return self._run(lambda db: _load(db, pack_id), write=False, default=EMPTY)
+        saved = self._run(lambda db: _load(db, _text(pack_id)), write=False)
+        return saved or Saved(None, (), (), (), (), {}, 0)
 
     def get_setting(self, key: str, default: str | None = None) -> str | None:
-        row = self._run(
-            lambda db: db.execute("SELECT value FROM setting WHERE key = ?", (key,)).fetchone(),
-            write=False,
-        )
+        sql = "SELECT value FROM setting WHERE key = ?"
+        row = self._run(lambda db: db.execute(sql, (_text(key),)).fetchone(), write=False)
         return default if row is None else row[0]
 
     def pack_ids(self) -> list[str]:
@@ -357,10 +377,10 @@ class Store:
 
     def save_position(self, pack_id: str, position: Position) -> None:
         p = position
+        done = json.dumps(list(p.done), ensure_ascii=False)
         self._write(
             "INSERT OR REPLACE INTO position VALUES (?, ?, ?, ?, ?, ?)",
-            pack_id, _text(p.section), p.paragraph, p.prompt and _text(p.prompt),
-            json.dumps([_text(d) for d in p.done]), _text(p.draft),
+            pack_id, p.section, p.paragraph, p.prompt, done, p.draft,
         )
 
     def save_draft(self, pack_id: str, draft: str) -> None:
@@ -368,27 +388,27 @@ class Store:
         self._write(
             "INSERT INTO position VALUES (?, '', 1, NULL, '[]', ?)"
             " ON CONFLICT (pack) DO UPDATE SET draft = excluded.draft",
-            pack_id, _text(draft),
+            pack_id, draft,
         )
 
     def add_answer(self, pack_id, section, prompt, text, choice=None) -> Answer:
         answer = Answer(_text(section), _text(prompt), _text(text),
                         None if choice is None else _text(choice), _now())
-        self._write("INSERT INTO answer VALUES (NULL, ?, ?, ?, ?, ?, ?)", pack_id, *_row(answer))
+        self._write("INSERT INTO answer VALUES (NULL, ?, ?, ?, ?, ?, ?)", pack_id, *astuple(answer))
         return answer
 
     def add_lookup(self, pack_id, entry, query, section) -> None:
-        lookup = Lookup(_text(entry), _text(query), section and _text(section), _now())
-        self._write("INSERT INTO lookup VALUES (NULL, ?, ?, ?, ?, ?)", pack_id, *_row(lookup))
+        self._write("INSERT INTO lookup VALUES (NULL, ?, ?, ?, ?, ?)",
+                    pack_id, entry, query, section, _now())
 
     def add_bookmark(self, pack_id, section, paragraph, label="") -> Bookmark:
         mark = Bookmark(_text(section), paragraph, _text(label), _now())
-        self._write("INSERT INTO bookmark VALUES (NULL, ?, ?, ?, ?, ?)", pack_id, *_row(mark))
+        self._write("INSERT INTO bookmark VALUES (NULL, ?, ?, ?, ?, ?)", pack_id, *astuple(mark))
         return mark
 
     def mark_completed(self, pack_id, section) -> None:
         self._write("INSERT OR IGNORE INTO completed VALUES (NULL, ?, ?, ?)",
-                    pack_id, _text(section), _now())
+                    pack_id, section, _now())
 
     def add_time(self, pack_id, section, seconds: float) -> None:
         if not seconds > 0:  # also rejects NaN
@@ -396,11 +416,11 @@ class Store:
         self._write(
             "INSERT INTO time_spent VALUES (?, ?, ?)"
             " ON CONFLICT (pack, section) DO UPDATE SET seconds = seconds + excluded.seconds",
-            pack_id, _text(section), float(seconds),
+            pack_id, section, float(seconds),
         )
 
     def set_setting(self, key: str, value: str) -> None:
-        self._write("INSERT OR REPLACE INTO setting VALUES (?, ?)", _text(key), _text(value))
+        self._write("INSERT OR REPLACE INTO setting VALUES (?, ?)", key, value)
 
     def reset(self, pack_id: str) -> None:
         """Delete every row of one pack, in one transaction; other packs and settings stay."""
@@ -412,11 +432,8 @@ class Store:
         self._run(delete, write=True)
 
     def close(self) -> None:
-        with self._lock:
-            try:
-                self._db.close()
-            except _FAULTS:
-                pass
+        with self._lock, suppress(*_FAULTS):
+            self._db.close()
 
     def __enter__(self) -> Store:
         return self
@@ -425,23 +442,19 @@ class Store:
         self.close()
 
 
-def _row(record: object) -> tuple:
-    return tuple(record.__dict__.values())
-
-
 def _load(db: sqlite3.Connection, pack: str) -> Saved:
-    def rows(sql: str) -> list[tuple]:
+    def rows(columns: str, table: str, order: str = " ORDER BY rowid") -> list[tuple]:
+        sql = f"SELECT {columns} FROM {table} WHERE pack = ?{order}"
         return db.execute(sql, (pack,)).fetchall()
 
-    where = "FROM {} WHERE pack = ? ORDER BY id"
-    pos = rows("SELECT section, paragraph, prompt, done, draft FROM position WHERE pack = ?")
-    visits = rows("SELECT count FROM visit WHERE pack = ?")
+    pos = rows("section, paragraph, prompt, done, draft", "position", "")
+    visits = rows("count", "visit", "")
     return Saved(
-        position=None if not pos else Position(*pos[0][:3], tuple(json.loads(pos[0][3])), pos[0][4]),
-        answers=tuple(Answer(*r) for r in rows("SELECT section, prompt, text, choice, at " + where.format("answer"))),
-        lookups=tuple(Lookup(*r) for r in rows("SELECT entry, query, section, at " + where.format("lookup"))),
-        bookmarks=tuple(Bookmark(*r) for r in rows("SELECT section, paragraph, label, at " + where.format("bookmark"))),
-        completed=tuple(r[0] for r in rows("SELECT section " + where.format("completed"))),
-        seconds=dict(rows("SELECT section, seconds FROM time_spent WHERE pack = ?")),
+        position=Position(*pos[0][:3], tuple(json.loads(pos[0][3])), pos[0][4]) if pos else None,
+        answers=tuple(Answer(*r) for r in rows("section, prompt, text, choice, at", "answer")),
+        lookups=tuple(Lookup(*r) for r in rows("entry, query, section, at", "lookup")),
+        bookmarks=tuple(Bookmark(*r) for r in rows("section, paragraph, label, at", "bookmark")),
+        completed=tuple(r[0] for r in rows("section", "completed")),
+        seconds=dict(rows("section, seconds", "time_spent", "")),
         visits=visits[0][0] if visits else 0,
     )
