@@ -62,13 +62,14 @@ class Session:
 
     def _welcome(self, saved: Saved, state: GuideState) -> Message:
         section = self.guide.section(state)
-        done = [_plural(len(saved.completed), "section") + " completed",
-                _plural(len(saved.answers), "answer"),
-                _plural(len({x.entry for x in saved.lookups}), "term") + " looked up"]
-        if saved.bookmarks:
-            done.append(_plural(len(saved.bookmarks), "bookmark"))
+        counts = [(len(saved.completed), "section", " completed"), (len(saved.answers), "answer", ""),
+                  (len({x.entry for x in saved.lookups}), "term", " looked up"),
+                  (len(saved.bookmarks), "bookmark", "")]
+        done = [_plural(n, word) + tail for n, word, tail in counts if n]
         text = (f"Welcome back. You are in section {state.section + 1} of {len(self.pack.sections)}, "
-                f"\"{section.title}\", at paragraph {state.paragraph}. So far: {', '.join(done)}.")
+                f"\"{section.title}\", at paragraph {state.paragraph}.")
+        if done:
+            text += f" So far: {', '.join(done)}."
         if self.draft:
             text += " Your unfinished answer is still in the box."
         return Message("info", text)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message as TextualMessage
 from textual.suggester import Suggester
@@ -37,7 +37,7 @@ class Bubble(Static):
         self.message = message
 
 
-class ChoiceBar(Horizontal):
+class ChoiceBar(Vertical):
     """Quick replies for a prompt's choices; pressing one sends its label as the answer."""
 
     @dataclass
