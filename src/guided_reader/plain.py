@@ -8,6 +8,7 @@ NO_COLOR. Every text is cleaned of control characters before it is written.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 import textwrap
@@ -20,6 +21,7 @@ from guided_reader.core.session import Session
 from guided_reader.core.store import Store
 
 BOLD, DIM, RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
+_CODES = re.compile("\x1b\\[[0-9;]*m")  # our own styles, to measure a styled lead
 
 
 class PlainWriter:
@@ -29,23 +31,29 @@ class PlainWriter:
     def style(self, text: str, code: str) -> str:
         return f"{code}{text}{RESET}" if self.colour else text
 
-    def para(self, text: str, lead: str = "", indent: str = "") -> None:
-        """Write `text` wrapped, keeping its own blank lines and line breaks."""
-        first = True
+    def para(self, text: str, lead: str = "", indent: str = "", code: str = "") -> None:
+        """Write `text` wrapped, keeping its own blank lines and line breaks.
+
+        The lead's visible width (not its colour codes) counts against the first line, so no
+        line is wider than `self.width`; `code` styles the text of every line.
+        """
         for block in clean(text).split("\n"):
             if not block.strip():
                 self.out.write("\n")
                 continue
-            lines = textwrap.wrap(block, self.width - len(indent), break_long_words=True,
-                                  break_on_hyphens=False) or [""]
-            for line in lines:
-                self.out.write((lead if first else indent) + line + "\n")
-                first = False
-                lead = indent
+            room = len(_CODES.sub("", lead))
+            lines = textwrap.wrap(block, self.width, initial_indent=" " * room, subsequent_indent=indent,
+                                  break_long_words=True, break_on_hyphens=False) or [" " * room]
+            for i, line in enumerate(lines):
+                head, body = (lead, line[room:]) if i == 0 else (indent, line[len(indent):])
+                self.out.write(head + (self.style(body, code) if code else body) + "\n")
+            lead = indent
 
     def message(self, m: Message, pack: Pack, echo: bool) -> None:
         if m.kind == "heading":
-            self.out.write("\n" + self.style(clean(f"{m.title}: {m.text}"), BOLD) + "\n\n")
+            self.out.write("\n")
+            self.para(f"{m.title}: {m.text}", "", "", BOLD)
+            self.out.write("\n")
             return
         if m.kind == "reader":
             if echo:
@@ -57,7 +65,7 @@ class PlainWriter:
                 self.para(label, f"  {i}. ", "     ")
         elif m.kind in ("note", "entry", "recap") or m.title:
             label = {"note": f"Note on {m.title}", "recap": m.title}.get(m.kind, m.title)
-            self.out.write(self.style(clean(label), BOLD) + "\n")
+            self.para(label, "", "", BOLD)
             self.para(m.text, "  ", "  ")
         elif m.kind == "terms":
             self.para(m.text, "", "  ")
@@ -81,7 +89,7 @@ def run_plain(pack: Pack, restart: bool = False, stdin: TextIO | None = None, st
     writer = PlainWriter(stdout, max(30, width), tty and not os.environ.get("NO_COLOR"))
     interactive = stdin.isatty()
     session = Session(pack, Store.open(), restart=restart)
-    stdout.write(writer.style(clean(f"{pack.title}, by {pack.author} ({pack.published})"), BOLD) + "\n")
+    writer.para(f"{pack.title}, by {pack.author} ({pack.published})", "", "", BOLD)
     show(writer, session, session.opening(), echo=not interactive)
     if session.draft and interactive:
         writer.para(f"(Your unfinished answer was: {session.draft})")
@@ -107,7 +115,7 @@ def run_plain(pack: Pack, restart: bool = False, stdin: TextIO | None = None, st
         stdout.write("\n")
     finally:
         session.close()
-    stdout.write("Your place is saved. Run the same command to pick up where you left off.\n")
+    writer.para("Your place is saved. Run the same command to pick up where you left off.")
     return 0
 
 
