@@ -289,7 +289,11 @@ class Guide:
             label = f" as \"{arg}\"" if arg else ""
             text = f"Bookmarked paragraph {state.paragraph} in \"{section.title}\"{label}."
             return Reply((Message("info", text),), state, (event,))
-        return Reply(self.listing(state, name), state, (Request(name),))
+        listing = self.listing(state, name)
+        p = self.prompt(state.prompt)
+        if listing and p is not None:  # the open question comes back after the listing
+            listing += (self.ask(p),)
+        return Reply(listing, state, (Request(name),))
 
     def _go(self, state: GuideState, arg: str) -> Reply:
         if arg.isdigit():
@@ -308,18 +312,18 @@ class Guide:
             for i, s in enumerate(self.pack.sections):
                 mark = "*" if i == state.section else ("x" if s.id in state.completed else " ")
                 lines.append(f"[{mark}] {i + 1:>2}. {s.title} (paragraphs {s.first}-{s.last})")
-            return (Message("info", "\n".join(lines), title="Contents (x = completed, * = you are here)"),)
+            return (Message("listing", "\n".join(lines), title="Contents (x = completed, * = you are here)"),)
         if name == "glossary":
             groups: dict[str, list[str]] = {}
             for e in self.pack.glossary:
                 if self.visible(e, state):
                     groups.setdefault(e.kind, []).append(e.term)
             text = "\n".join(f"{kind}: {', '.join(sorted(terms, key=str.casefold))}" for kind, terms in sorted(groups.items()))
-            return (Message("info", text + "\n\nAsk about any of them, e.g. ?Cominform.", title="Glossary"),)
+            return (Message("listing", text + "\n\nAsk about any of them, e.g. ?Cominform.", title="Glossary"),)
         if name == "help":
             lines = [f"/{c:<9} {d}" for c, d in COMMANDS.items()]
             tips = ("Enter on an empty line continues. Type an answer to the open question, or a number to "
                     "pick one of its choices. Ask about a term: \"what was the Cominform?\", \"who is Thorez\", "
                     "or \"?zhdanovism\".")
-            return (Message("info", tips + "\n\n" + "\n".join(lines), title="Help"),)
+            return (Message("listing", tips + "\n\n" + "\n".join(lines), title="Help"),)
         return ()

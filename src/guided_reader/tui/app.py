@@ -42,13 +42,13 @@ class ReaderApp(App):
         _b("f1", "help", "Help"),
         _b("f2", "contents", "Contents"),
         _b("f3", "glossary", "Glossary"),
-        _b("f4", "command_palette", "Search"),
+        _b("f4", "command_palette", "Find"),
         _b("f5", "bookmark", "Bookmark", show=False),
         _b("f6", "terms", "Terms", show=False),
         _b("f7", "back", "Prev"),
         _b("f8", "next", "Next"),
         _b("f9", "switch_focus", "Focus", show=False),
-        _b("f10", "zoom", "Zoom", show=False),
+        _b("f10", "zoom", "Zoom"),
         _b("ctrl+t", "change_theme", "Theme", show=False),
         _b("ctrl+q", "quit", "Quit"),
         Binding("pageup", "scroll_passage(-1)", "Scroll up", show=False, priority=True, id="page-up"),
@@ -140,7 +140,8 @@ class ReaderApp(App):
 
     # -- the conversation -------------------------------------------------------------------------
     def show_reply(self, reply) -> None:
-        self.query_one(Transcript).add(reply.messages)
+        """Add the reply's turns; listings are left out, since their screens open instead."""
+        self.query_one(Transcript).add([m for m in reply.messages if m.kind != "listing"])
         self.refresh_passage()
         for event in reply.events:
             if isinstance(event, Request):
