@@ -10,10 +10,14 @@ import difflib
 import re
 
 from guided_reader.core.problems import Problem
+from guided_reader.core.safe import UNSAFE
+from guided_reader.core.textfile import describe
 from guided_reader.core.yamltree import Map, Node, Scalar, Seq
 
 ID_RE = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
-RANGE_RE = re.compile(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?\Z")
+NUMBER = "[0-9]{1,9}"  # ASCII digits only, and few enough that int() is cheap and safe
+NUMBER_RE = re.compile(rf"{NUMBER}\Z")
+RANGE_RE = re.compile(rf"[ \t]*({NUMBER})[ \t]*(?:-[ \t]*({NUMBER})[ \t]*)?\Z")
 
 
 def _kind(node: Node) -> str:
@@ -72,6 +76,10 @@ class Checker:
         if not value:
             self.add(node, path, "must not be empty")
             return None
+        unsafe = UNSAFE.search(value)  # written as a YAML escape ("\e", "\x9b"), so not in the file
+        if unsafe:
+            self.add(node, path, f"{describe(unsafe.group())} is not allowed in a pack")
+            return None
         return value
 
     def texts(self, node: Node, path: str) -> tuple[str, ...]:
@@ -93,7 +101,7 @@ class Checker:
         return None
 
     def integer(self, node: Node, path: str) -> int | None:
-        if isinstance(node, Scalar) and node.plain and node.value.isdigit():
+        if isinstance(node, Scalar) and node.plain and NUMBER_RE.match(node.value):
             return int(node.value)
         self.add(node, path, "expected a whole number")
         return None
