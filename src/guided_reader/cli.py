@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
+import textwrap
 from collections import Counter
 from pathlib import Path
 
@@ -26,8 +28,13 @@ class Exit(Exception):
         self.code, self.message = code, message
 
 
-def out(text: str = "") -> None:
-    sys.stdout.write(clean(text) + "\n")
+def out(text: str = "", wrap: bool = False) -> None:
+    """Write a line, cleaned of control characters; `wrap` folds it to the terminal width."""
+    text = clean(text)
+    if wrap and text:
+        width = shutil.get_terminal_size((80, 24)).columns if sys.stdout.isatty() else 80
+        text = "\n".join(textwrap.wrap(text, max(40, width), break_on_hyphens=False))
+    sys.stdout.write(text + "\n")
 
 
 def load(pack_dir: Path | str | None):
@@ -103,7 +110,7 @@ def cmd_lookup(args) -> int:
         sys.stdout.write(json.dumps(lookup_json(pack, index, result), ensure_ascii=False, indent=2) + "\n")
     else:
         for line in lookup_text(pack, index, result):
-            out(line)
+            out(line, wrap=True)
     return OK if result.match else NOT_FOUND
 
 
@@ -209,3 +216,8 @@ def main(argv: list[str] | None = None) -> int:
         return exc.code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # e.g. `guided-reader lookup X | head -1`: the reader has what it wanted
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return OK
