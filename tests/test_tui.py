@@ -203,3 +203,20 @@ async def test_resizing_never_breaks_the_layout(tmp_path):
             assert app.screen.has_class("narrow") == (size[0] < 100)
         await type_line(pilot, "still works")
         assert "still works" in bubbles(app, "reader")[-1]
+
+
+@pytest.mark.parametrize("typed,completed", [
+    ("/jou", "/journal"),
+    ("?Thor", "?Thorez"),
+    ("who was maur", "who was Maurice Thorez"),
+    ("what was the Comin", "what was the Cominform"),
+])
+async def test_tab_completes_commands_and_terms(tmp_path, typed, completed):
+    app = app_for(tmp_path / "pack")
+    async with app.run_test(size=(120, 40)) as pilot:
+        box = app.query_one("#chat-input", Input)
+        box.focus()
+        await pilot.press(*typed)
+        await pilot.pause(0.2)
+        await pilot.press("tab")
+        assert box.value == completed

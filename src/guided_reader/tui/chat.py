@@ -6,8 +6,10 @@ One widget per turn (a bubble), styled by the message kind. Every text is wrappe
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message as TextualMessage
@@ -77,24 +79,42 @@ class Transcript(VerticalScroll):
         self.remove_children()
 
 
+QUESTION = re.compile(r"^(\?|(?:what(?:'s| is| was| were)|who(?:'s| is| was| were)|tell me about|define|explain)"
+                      r"\s+(?:the\s+)?)(.+)$", re.IGNORECASE)
+
+
 class CommandSuggester(Suggester):
-    """Completes `/commands`, and glossary terms after `?`."""
+    """Completes `/commands`, and glossary terms after `?` or a question ("who was Tho…")."""
 
     def __init__(self, terms: list[str]) -> None:
-        super().__init__(use_cache=False, case_sensitive=False)
+        super().__init__(use_cache=False, case_sensitive=True)
         self.terms = sorted(set(terms), key=str.casefold)
 
     async def get_suggestion(self, value: str) -> str | None:
         if value.startswith("/") and " " not in value:
             return next((f"/{c}" for c in COMMANDS if f"/{c}".startswith(value.lower())), None)
-        if value.startswith("?") and len(value) > 2:
-            head = value[1:].casefold()
-            return next((f"?{t}" for t in self.terms if t.casefold().startswith(head)), None)
+        match = QUESTION.match(value)
+        if match and len(match.group(2)) >= 2:
+            head, tail = match.group(1), match.group(2).casefold()
+            return next((head + t for t in self.terms if t.casefold().startswith(tail)), None)
         return None
+
+
+class ChatInput(Input):
+    """The input line; Tab accepts the suggested completion when there is one."""
+
+    BINDINGS = [Binding("tab", "complete", "Complete", show=False)]
+
+    def action_complete(self) -> None:
+        if self._suggestion and self.cursor_at_end:
+            self.value = self._suggestion
+            self.cursor_position = len(self.value)
+        else:
+            self.screen.focus_next()
 
 
 class GuidePane(Vertical):
     def compose(self):
         yield Transcript(id="transcript")
-        yield Input(placeholder="Answer, ask (\"who was Thorez?\"), /help - Enter on empty goes on",
+        yield ChatInput(placeholder="Answer, ask (\"who was Thorez?\"), /help - Enter on empty goes on",
                     id="chat-input", select_on_focus=False)
