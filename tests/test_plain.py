@@ -295,7 +295,7 @@ def test_piped_output_has_no_escape_even_when_input_has_them(mini, tmp_path):
     assert result.returncode == 0, result.stderr
     for control in ("\x1b", "\x07", "\x9b", "\x9d"):
         assert control not in result.stdout
-    assert "He feared[0m Moscow" in result.stdout  # shown literally, only the control byte dropped
+    assert "He feared Moscow" in result.stdout  # whole escape sequences dropped, the words kept
 
 
 def test_pack_text_with_escapes_is_printed_without_them(mini):
@@ -316,4 +316,4 @@ def test_pack_text_with_escapes_is_printed_without_them(mini):
     text = out.getvalue()
     for control in ("\x1b", "\x07", "\x9b"):
         assert control not in text
-    assert "Watch [31mred[0m." in text and "[8mhidden" in text and "Why [2Jsilent?" in text
+    assert "Watch red." in text and " hidden" in text and "Why silent?" in text

@@ -12,16 +12,12 @@ import re
 from collections import Counter
 from datetime import datetime
 
+from . import safe
 from .model import Pack
+from .safe import ESCAPES
 from .store import Answer, Saved
 
 # Whole ANSI/OSC sequences first (so "\x1b[31m" leaves no "[31m"), then any lone control.
-_ESCAPES = re.compile(
-    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"  # CSI
-    r"|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"  # OSC, with its terminator
-    r"|\x1b[ -/]*[0-~]?"  # any other escape (nF, Fp, Fe, Fs)
-)
-_CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 _SPECIALS = re.compile(r"([\\`*_\[\]<>&|~#])")  # never meaningful in a journal as text
 _BULLET = re.compile(r"^([+\-=])")  # list items and setext underlines (`*` is escaped anyway)
 _NUMBERED = re.compile(r"^(\d+)([.)])")
@@ -29,9 +25,9 @@ _NUMBERED = re.compile(r"^(\d+)([.)])")
 
 def clean(text: str) -> str:
     """`text` with terminal controls removed and every line ending made a plain newline."""
-    text = _ESCAPES.sub("", text)
+    text = ESCAPES.sub("", text)
     text = re.sub("\r\n?|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]", "\n", text).replace("\t", "    ")
-    return _CONTROLS.sub("", text)
+    return safe.clean(text)
 
 
 def _escape_line(line: str) -> str:

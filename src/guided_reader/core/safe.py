@@ -9,11 +9,17 @@ from __future__ import annotations
 import re
 
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Whole escape sequences, so that "\x1b[31mred" becomes "red" rather than "[31mred".
+ESCAPES = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"  # CSI
+    r"|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"  # OSC, with its terminator
+    r"|\x1b[ -/]*[0-~]?"  # any other escape (nF, Fp, Fe, Fs)
+)
 
 
 def clean(text: str) -> str:
-    """`text` without control characters (newline and tab kept) or bidi overrides."""
-    return UNSAFE.sub("", text)
+    """`text` without escape sequences, control characters (newline and tab kept) or bidi overrides."""
+    return UNSAFE.sub("", ESCAPES.sub("", text))
 
 
 def one_line(text: str) -> str:
