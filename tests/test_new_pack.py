@@ -135,7 +135,7 @@ def test_values_yaml_would_misread_are_quoted_and_input_is_normalised(tmp_path):
     assert result.returncode == 0, result.stderr
     pack = load_pack(out)
     assert (pack.id, pack.title, pack.author) == ("2024-01-01", "no", "1.10: yes #x")
-    assert pack.paragraphs == ("First line, with a [31mcolour[0m.", 'Second: yes "no".')
+    assert pack.paragraphs == ("First line, with a colour.", 'Second: yes "no".')
 
 
 def test_refuses_to_overwrite_unless_forced(tmp_path):
