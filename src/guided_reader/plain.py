@@ -78,7 +78,8 @@ class PlainWriter:
     def passage(self, pack: Pack, session: Session) -> None:
         section = session.guide.section(session.state)
         for n in section.paragraph_numbers:
-            self.para(pack.paragraph(n), f"[{n}] ", "     ")
+            lead = f"[{n}] "
+            self.para(pack.paragraph(n), lead, " " * len(lead))
             self.out.write("\n")
 
 
