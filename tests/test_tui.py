@@ -220,3 +220,48 @@ async def test_tab_completes_commands_and_terms(tmp_path, typed, completed):
         await pilot.pause(0.2)
         await pilot.press("tab")
         assert box.value == completed
+
+
+async def test_theme_choice_is_remembered(tmp_path):
+    folder = tmp_path / "pack"
+    app = app_for(folder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+t")  # Textual's theme picker opens in the palette
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "CommandPalette"
+        await pilot.press("escape")
+        app.theme = "nord"
+        await pilot.pause()
+    again = app_for(folder)
+    async with again.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert again.theme == "nord"
+
+
+async def test_palette_finds_terms_and_sections(tmp_path):
+    app = app_for(tmp_path / "pack")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Communist Inf")
+        await pilot.pause(0.5)
+        assert "Communist Information Bureau" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Founded in 1947" in bubbles(app, "entry")[-1]
+        await pilot.press("f4")
+        await pilot.press(*"ending")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Section 2 of 2" in screen_text(app)
+
+
+async def test_terms_picker_explains_a_term_without_the_mouse(tmp_path):
+    app = app_for(tmp_path / "pack")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f6")
+        await pilot.pause()
+        assert "Terms in this passage" in screen_text(app)
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert "General Secretary of the PCF" in bubbles(app, "entry")[-1]

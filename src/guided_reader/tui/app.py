@@ -6,6 +6,7 @@ bubbles, screens and saved state. `make_app` is the one factory for the CLI and 
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 
 from textual import on
@@ -43,6 +44,7 @@ class ReaderApp(App):
         _b("f2", "contents", "Contents"),
         _b("f3", "glossary", "Glossary"),
         _b("f4", "command_palette", "Find"),
+        _b("ctrl+p", "command_palette", "Find", show=False, id="palette"),
         _b("f5", "bookmark", "Bookmark", show=False),
         _b("f6", "terms", "Terms", show=False),
         _b("f7", "back", "Prev"),
@@ -90,6 +92,8 @@ class ReaderApp(App):
         self.query_one(Transcript).add(self.session.opening())
         chat_input.focus()
         self.on_resize_layout(self.size.width)
+        if os.environ.get("GUIDED_READER_BENCH_EXIT"):  # scripts/bench.py: quit after the first paint
+            self.call_after_refresh(self.exit)
 
     def on_resize(self, event) -> None:
         self.on_resize_layout(event.size.width)
