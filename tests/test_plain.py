@@ -149,7 +149,7 @@ def test_journal_command_writes_the_answers_to_the_current_folder(mini, tmp_path
     result = run_cli([str(mini)], "He feared Moscow\n/journal\n", tmp_path)
     assert result.returncode == 0, result.stderr
     journal = tmp_path / "mini-journal.md"
-    assert f"Journal written to {journal}." in flat(result.stdout)
+    assert f"* Journal written to:\n  {journal}\n" in result.stdout
     assert "He feared Moscow" in journal.read_text(encoding="utf-8")
 
 

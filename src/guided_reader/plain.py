@@ -107,7 +107,8 @@ def run_plain(pack: Pack, restart: bool = False, stdin: TextIO | None = None, st
             requests = {e.what for e in reply.events if isinstance(e, Request)}
             if "journal" in requests:
                 try:
-                    writer.para(f"Journal written to {session.write_journal()}.", "* ")
+                    path = session.write_journal()  # on a line of its own, unbroken, to copy
+                    stdout.write(f"* Journal written to:\n  {clean(str(path))}\n\n")
                 except OSError as exc:
                     writer.para(f"Could not write the journal: {exc.strerror or exc}.", "* ")
             if "quit" in requests:
