@@ -123,6 +123,11 @@ class GlossaryIndex:
         for entry in self._entries:
             for alias in entry.aliases:
                 self._add(self._aliases, alias, entry)
+        # Every word a mention can start with, inflected as _final() allows: spot() skips
+        # all other words without walking the trie.
+        self._starts = set(self._trie)
+        for word in self._trie:
+            self._starts.update((word + "s", word + "es") + ((word[:-1] + "ies",) if word.endswith("y") else ()))
         self._keys = sorted({*self._terms, *self._aliases})
         self._max_key = max(map(len, self._keys), default=0)
         self._sizes = [len(k) + 2 for k in self._keys]  # trigrams in a padded key
@@ -157,26 +162,35 @@ class GlossaryIndex:
         A possessive ("Khrushchev's") spots the name without its "'s"; a plural spots the
         whole word. Only the last word of a mention may be inflected.
         """
-        words = tokens(text)
+        matches = list(_WORD.finditer(text))  # the same words as tokens(), built in C, not per word
+        norms = list(map(_fold, map(re.Match.group, matches)))
+        if "" in norms:  # a "word" that folds to nothing: drop it, as tokens() does
+            kept = [(n, m) for n, m in zip(norms, matches) if n]
+            norms, matches = [n for n, _ in kept], [m for _, m in kept]
+        starts = self._starts
         spans: list[Span] = []
-        i = 0
-        while i < len(words):
+        after = 0  # words before this are inside a mention already found
+        for i in [k for k, norm in enumerate(norms) if norm in starts]:
+            if i < after:
+                continue
             best = None
             node = self._trie
-            for j in range(i, len(words)):
-                norm, start, end = words[j]
-                hit = self._final(node, norm, end, text[start:end])
-                if hit:
-                    best = (j, hit)
-                node = node.get(norm)
-                if node is None:
+            for j in range(i, len(norms)):
+                norm = norms[j]
+                child = node.get(norm)
+                if child is not None and _END in child:  # _final()'s first case, inlined: the hot one
+                    best = (j, (matches[j].end(), child[_END]))
+                elif norm[-1] == "s":  # a possessive or plural ending (see self._starts)
+                    hit = self._final(node, norm, matches[j].end(), matches[j][0])
+                    if hit:
+                        best = (j, hit)
+                if child is None:
                     break
-            if best is None:
-                i += 1
-                continue
-            j, (end, entry_id) = best
-            spans.append(Span(words[i][1], end, entry_id))
-            i = j + 1
+                node = child
+            if best is not None:
+                j, (end, entry_id) = best
+                spans.append(Span(matches[i].start(), end, entry_id))
+                after = j + 1
         return spans
 
     @staticmethod
@@ -185,7 +199,7 @@ class GlossaryIndex:
         child = node.get(norm)
         if child and _END in child:
             return end, child[_END]
-        if len(raw) > 2 and raw[-2] in _APOSTROPHES and raw[-1] in "sS":
+        if len(raw) > 2 and len(norm) > 1 and raw[-2] in _APOSTROPHES and raw[-1] in "sS":  # not "_'s"
             child = node.get(norm[:-1])
             return (end - 2, child[_END]) if child and _END in child else None
         for form in _depluralise(norm):
