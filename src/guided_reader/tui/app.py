@@ -11,7 +11,9 @@ from collections import Counter
 
 from textual import on
 from textual.app import App
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Footer, Input, ProgressBar, Static
@@ -207,14 +209,45 @@ class ReaderApp(App):
     def action_hint(self) -> None:
         self.show_reply(self.session.action("hint"))
 
+    def pop_screen(self) -> AwaitComplete:
+        """Textual's command palette can dismiss itself twice (Enter, Enter in quick
+        succession); the second pop would take the reader's own screen and crash the app."""
+        if len(self.screen_stack) <= 1:
+            return AwaitComplete()
+        return super().pop_screen()
+
+    def open_screen(self, screen, callback=None) -> None:
+        """Show `screen` in place of any screen already over the reader: the F-keys work on
+        every screen, and pressing them again must not pile up copies without end. The command
+        palette is never popped from outside (its search worker would crash on the removed
+        screen), and nothing opens over it: alternating screens would nest without bound."""
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, CommandPalette):
+            self.pop_screen()
+        if not isinstance(self.screen, CommandPalette):
+            self.push_screen(screen, callback)
+
+    def action_command_palette(self) -> None:
+        """Close whatever is over the reader first: Textual checks only the top screen for an
+        open palette, and a second one under a dialog crashes with DuplicateIds."""
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, CommandPalette):
+            self.pop_screen()
+        super().action_command_palette()
+
+    def action_change_theme(self) -> None:
+        """The theme picker is a command palette too: the same rule."""
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, CommandPalette):
+            self.pop_screen()
+        if not isinstance(self.screen, CommandPalette):
+            super().action_change_theme()
+
     def action_help(self) -> None:
-        self.push_screen(HelpScreen())
+        self.open_screen(HelpScreen())
 
     def action_contents(self) -> None:
         state = self.session.state
         answered = Counter(a.section for a in self.session.saved().answers)
         picker = contents_picker(self.pack.sections, state.section, set(state.completed), answered)
-        self.push_screen(picker, lambda index: index is not None and self.go_section(int(index)))
+        self.open_screen(picker, lambda index: index is not None and self.go_section(int(index)))
 
     def action_glossary(self) -> None:
         if self._occurrences is None:
@@ -225,12 +258,12 @@ class ReaderApp(App):
             if result and result[0] == "go":
                 self.go_section(result[1])
 
-        self.push_screen(screen, done)
+        self.open_screen(screen, done)
 
     def action_terms(self) -> None:
         entries = [self.pack.entry(i) for i in self.session.guide.terms_in(self.session.state.section)]
         visible = [e for e in entries if e and self.session.guide.visible(e, self.session.state)]
-        self.push_screen(terms_picker(visible), lambda entry_id: entry_id and self.explain_entry(entry_id))
+        self.open_screen(terms_picker(visible), lambda entry_id: entry_id and self.explain_entry(entry_id))
 
     def action_switch_focus(self) -> None:
         chat_input = self.query_one("#chat-input", Input)

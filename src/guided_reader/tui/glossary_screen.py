@@ -101,7 +101,7 @@ class GlossaryScreen(Screen):
             self.query_one("#glossary-links", OptionList).focus()
         elif option_id.startswith("see:"):
             self.show_entry(option_id[4:])
-        elif option_id.startswith("go:"):
+        elif option_id.startswith("go:") and self.is_current:  # a late event must not pop another screen
             self.dismiss(("go", int(option_id[3:])))
 
     def show_entry(self, entry_id: str) -> None:
@@ -126,7 +126,8 @@ class GlossaryScreen(Screen):
         link_list.highlighted = 0 if not links[0].disabled else None
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        if self.is_current:
+            self.dismiss(None)
 
     def action_focus_filter(self) -> None:
         self.query_one("#glossary-filter", Input).focus()

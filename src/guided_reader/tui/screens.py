@@ -51,7 +51,8 @@ class Picker(Dialog):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.dismiss(event.option.id)
+        if self.is_current:  # a selection queued before the screen was replaced must not pop another
+            self.dismiss(event.option.id)
 
 
 def contents_picker(sections, current: int, completed: set[str], answered: dict[str, int]) -> Picker:
