@@ -23,7 +23,7 @@ from guided_reader.core.loader import load_pack
 from guided_reader.core.store import Store
 from guided_reader.tui.app import make_app
 from guided_reader.tui.chat import Bubble, ChoiceBar, Transcript
-from guided_reader.tui.passage import Paragraph
+from guided_reader.tui.passage import Paragraph, PassagePane
 from minipack import write_pack
 from tui_helpers import screen_text
 
@@ -189,7 +189,7 @@ async def test_hostile_text_is_shown_literally_and_triggers_nothing(tmp_path, mo
             assert app.is_running
         assert any(ALL in b for b in bubbles(app, "entry"))
         # hover a term with a markup short note; click it
-        para = app.query_one("#p1", Paragraph)
+        para = app.query_one(PassagePane).paragraph(1)
         para.scroll_visible(animate=False, immediate=True)
         await pilot.pause()
         await pilot.hover(para, offset=(5, 0))

@@ -7,7 +7,7 @@ from textual.widgets import Input
 
 from guided_reader.core.store import Store
 from guided_reader.tui.chat import Bubble, ChoiceBar
-from guided_reader.tui.passage import Paragraph
+from guided_reader.tui.passage import Paragraph, PassagePane
 from minipack import GLOSSARY
 from tui_helpers import app_for, screen_text
 
@@ -93,7 +93,7 @@ async def test_clicking_a_term_explains_it(tmp_path):
     app = app_for(tmp_path / "pack")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        para = app.query_one("#p1", Paragraph)
+        para = app.query_one(PassagePane).paragraph(1)
         start = str(para.render()).index("Cominform")
         await pilot.click(para, offset=(start + 2, 0))
         await pilot.pause()
@@ -184,7 +184,7 @@ async def test_hostile_pack_text_is_shown_literally(tmp_path):
         assert hostile in bubbles(app, "entry")[-1]
         await type_line(pilot, "x[/]y [@click=app.quit]")
         assert "x[/]y [@click=app.quit]" in bubbles(app, "reader")[-1]
-        para = app.query_one("#p1", Paragraph)
+        para = app.query_one(PassagePane).paragraph(1)
         await pilot.hover(para, offset=(str(para.render()).index("Cominform") + 1, 0))
         await pilot.pause()
         await pilot.press("f4")

@@ -152,3 +152,12 @@ def test_check_never_crashes_on_junk(tmp_path, capsys, junk):
 def test_check_on_missing_folder(tmp_path, capsys):
     assert main(["check", str(tmp_path / "nope")]) == 2
     assert "is not a pack folder" in capsys.readouterr().err
+
+
+def test_check_prints_at_most_fifty_problems(tmp_path, capsys):
+    glossary = "".join(f"- id: e{i}\n  term: T{i}\n  kind: riot\n  short: s\n  note: n\n" for i in range(80))
+    folder = write_pack(tmp_path / "pack", glossary_yaml=glossary)
+    assert main(["check", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert "has 80 problems" in err and "... and 30 more" in err
+    assert len(err.splitlines()) == 52

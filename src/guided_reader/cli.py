@@ -19,6 +19,7 @@ from guided_reader.core import paths
 from guided_reader.core.safe import clean, one_line
 
 OK, NOT_FOUND, BAD_INPUT = 0, 1, 2
+MAX_SHOWN = 50  # problems printed at most: past that, the first ones tell the story
 SUBCOMMANDS = ("lookup", "check", "journal", "packs", "where", "reset")
 
 
@@ -46,8 +47,11 @@ def load(pack_dir: Path | str | None):
     try:
         return load_pack(root)
     except PackError as exc:
-        lines = [f"{root}: this reading pack has {len(exc.problems)} problem(s):"]
-        lines += [f"  {one_line(str(p))}" for p in exc.problems]
+        count = len(exc.problems)
+        lines = [f"{root}: this reading pack has {count} problem{'s' if count != 1 else ''}:"]
+        lines += [f"  {one_line(str(p))}" for p in exc.problems[:MAX_SHOWN]]
+        if count > MAX_SHOWN:
+            lines.append(f"  ... and {count - MAX_SHOWN} more; fix these first and run check again")
         raise Exit(BAD_INPUT, "\n".join(lines)) from None
 
 

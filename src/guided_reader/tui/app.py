@@ -66,6 +66,8 @@ class ReaderApp(App):
         self.index: GlossaryIndex = self.session.guide.index
         self._occurrences: dict[str, tuple[str, ...]] | None = None
         self._shown_section = -1
+        self._shorts = {e.id: e.short for e in pack.glossary}  # hover notes
+        self._spoilers = [e for e in pack.glossary if e.spoiler_free_from]  # hidden until their section
         self._draft_timer = None
         self.title = pack.title
         self.zoom = 0  # 0 both panes, 1 passage only, 2 guide only
@@ -119,15 +121,14 @@ class ReaderApp(App):
         if state.section == self._shown_section:
             return
         self._shown_section = state.section
-        visible = {e.id for e in self.visible_entries()}
+        hidden = {e.id for e in self._spoilers if not self.session.guide.visible(e, state)}
         paragraphs = []
         for n in section.paragraph_numbers:
             text = self.pack.paragraph(n)
-            spans = [s for s in self.index.spot(text) if s.entry_id in visible]
+            spans = [s for s in self.index.spot(text) if s.entry_id not in hidden]
             paragraphs.append((n, paragraph_content(text, spans)))
-        shorts = {e.id: e.short for e in self.pack.glossary if e.id in visible}
         title = f"{section.title}  (paragraphs {section.first}-{section.last})"
-        self.query_one(PassagePane).show(title, paragraphs, shorts, state.paragraph)
+        self.query_one(PassagePane).show(title, paragraphs, self._shorts, state.paragraph)
 
     def visible_entries(self) -> list[Entry]:
         state = self.session.state
@@ -147,8 +148,9 @@ class ReaderApp(App):
     # -- the conversation -------------------------------------------------------------------------
     def show_reply(self, reply) -> None:
         """Add the reply's turns; listings are left out, since their screens open instead."""
-        self.query_one(Transcript).add([m for m in reply.messages if m.kind != "listing"])
-        self.refresh_passage()
+        with self.batch_update():
+            self.query_one(Transcript).add([m for m in reply.messages if m.kind != "listing"])
+            self.refresh_passage()
         for event in reply.events:
             if isinstance(event, Request):
                 self.call_later(self.fulfil, event.what)
@@ -216,28 +218,27 @@ class ReaderApp(App):
             return AwaitComplete()
         return super().pop_screen()
 
-    def open_screen(self, screen, callback=None) -> None:
-        """Show `screen` in place of any screen already over the reader: the F-keys work on
-        every screen, and pressing them again must not pile up copies without end. The command
-        palette is never popped from outside (its search worker would crash on the removed
-        screen), and nothing opens over it: alternating screens would nest without bound."""
+    def _close_overlays(self) -> bool:
+        """Pop every dialog over the reader, so the F-keys replace an open screen instead of piling
+        up copies. The command palette is never popped from outside (its search worker would
+        crash on the removed screen): returns False when it is on top, and nothing opens over it."""
         while len(self.screen_stack) > 1 and not isinstance(self.screen, CommandPalette):
             self.pop_screen()
-        if not isinstance(self.screen, CommandPalette):
+        return not isinstance(self.screen, CommandPalette)
+
+    def open_screen(self, screen, callback=None) -> None:
+        if self._close_overlays():
             self.push_screen(screen, callback)
 
     def action_command_palette(self) -> None:
-        """Close whatever is over the reader first: Textual checks only the top screen for an
-        open palette, and a second one under a dialog crashes with DuplicateIds."""
-        while len(self.screen_stack) > 1 and not isinstance(self.screen, CommandPalette):
-            self.pop_screen()
+        """Textual checks only the top screen for an open palette: a second one under a dialog
+        would crash with DuplicateIds."""
+        self._close_overlays()
         super().action_command_palette()
 
     def action_change_theme(self) -> None:
         """The theme picker is a command palette too: the same rule."""
-        while len(self.screen_stack) > 1 and not isinstance(self.screen, CommandPalette):
-            self.pop_screen()
-        if not isinstance(self.screen, CommandPalette):
+        if self._close_overlays():
             super().action_change_theme()
 
     def action_help(self) -> None:

@@ -65,6 +65,10 @@ class Transcript(VerticalScroll):
         self.anchor()
 
     def add(self, messages) -> None:
+        """Mount one bubble per message. A new section starts a fresh page (its reply opens with
+        the last section's recap), so the transcript never grows past one section's talk."""
+        if any(m.kind == "heading" for m in messages):
+            self.remove_children()
         widgets = []
         for m in messages:
             widgets.append(Bubble(m))

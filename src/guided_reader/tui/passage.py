@@ -27,9 +27,13 @@ class Paragraph(Static):
         entry_id: str
 
     def __init__(self, number: int, content: Content, shorts: dict[str, str]) -> None:
-        super().__init__(content, classes="paragraph", id=f"p{number}")
+        super().__init__(content, classes="paragraph")
         self.number = number
         self._shorts = shorts
+
+    def show(self, number: int, content: Content, shorts: dict[str, str]) -> None:
+        self.number, self._shorts = number, shorts
+        self.update(content)
 
     def _term_at(self, event: events.MouseEvent) -> str | None:
         meta = event.style.meta if event.style else {}
@@ -85,11 +89,33 @@ class PassagePane(VerticalScroll):
         number: int
 
     def show(self, title: str, paragraphs: list[tuple[int, Content]], shorts: dict[str, str], top: int) -> None:
-        self.remove_children()
-        widgets = [Static(Content(title), classes="passage-title")]
-        widgets += [numbered(n, c, shorts) for n, c in paragraphs]
-        self.mount_all(widgets)
-        self.call_after_refresh(self.scroll_to_paragraph, top)
+        """Show a section, reusing the widgets already mounted: a section change then costs
+        text updates rather than tearing down and rebuilding the pane."""
+        titles = self.query(".passage-title")
+        if titles:
+            titles.first(Static).update(Content(title))
+        else:
+            self.mount(Static(Content(title), classes="passage-title"))
+        rows = list(self.query(".numbered"))
+        new = []
+        for i, (n, content) in enumerate(paragraphs):
+            if i < len(rows):
+                number, para = rows[i].children
+                number.update(Content(str(n)))
+                para.show(n, content, shorts)
+            else:
+                new.append(numbered(n, content, shorts))
+        for row in rows[len(paragraphs):]:
+            row.remove()
+        if new:
+            self.mount_all(new)
+        if not paragraphs or top <= paragraphs[0][0]:
+            self.scroll_home(animate=False)
+        else:
+            self.call_after_refresh(self.scroll_to_paragraph, top)
+
+    def paragraph(self, number: int) -> Paragraph | None:
+        return next((p for p in self.query(Paragraph) if p.number == number), None)
 
     def scroll_to_paragraph(self, number: int) -> None:
         paragraphs = list(self.query(Paragraph))
