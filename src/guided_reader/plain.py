@@ -117,7 +117,10 @@ def run_plain(pack: Pack, restart: bool = False, stdin: TextIO | None = None, st
         stdout.write("\n")
     finally:
         session.close()
-    writer.para("Your place is saved. Run the same command to pick up where you left off.")
+    if session.store.persistent:
+        writer.para("Your place is saved. Run the same command to pick up where you left off.")
+    else:  # the note above said why; do not promise a resume that cannot happen
+        writer.para("Your place could not be saved this time; see the note above.")
     return 0
 
 

@@ -323,10 +323,13 @@ class Store:
 
     def _fail_over(self, exc: BaseException) -> None:
         """Continue the session in memory, starting from whatever the disk copy still holds."""
+        gone = _identity(self.path) != self._identity  # deleted or replaced: nothing is kept
         self._db, self.persistent = _in_memory(lambda: self._db), False
+        kept = ("this session carries on with what it had, but the file holding it is gone"
+                if gone else "what was saved before is kept")
         self._notices.append(
             f"Progress will not be saved from now on: the database at {self.path} failed "
-            f"({exc}); what was saved before is kept."
+            f"({exc}); {kept}."
         )
 
     def _run(self, work: Callable[[sqlite3.Connection], object], write: bool, default=None):
