@@ -507,7 +507,7 @@ def swap_app(texts: dict[int, str], first: int):
     return SwapApp()
 
 
-async def _press_times(app, first: int, last: int, cycles: int) -> list[float]:
+async def _press_times(app, first: int, last: int, cycles: int) -> tuple[list[float], list[float]]:
     """Go to `first` untimed, then F8 up to `last` and F7 back down, `cycles` times.
 
     Each press is timed from the key event to the last screen paint it causes (the app's
@@ -519,6 +519,7 @@ async def _press_times(app, first: int, last: int, cycles: int) -> list[float]:
     from textual._wait import wait_for_idle
 
     times: list[float] = []
+    firsts: list[float] = []  # to the first paint: when the new section is on screen
     paints: list[float] = []
     async with app.run_test(size=SIZE) as pilot:
         show = app._display
@@ -550,17 +551,20 @@ async def _press_times(app, first: int, last: int, cycles: int) -> list[float]:
                     await wait_for_idle(0)
                     await asyncio.sleep(0.05)
                 times.append(paints[-1] - start)
-    return times
+                firsts.append(paints[0] - start)
+    return times, firsts
 
 
-def navigation(pack, store_dir: Path, first: int, last: int, cycles: int) -> tuple[list[float], list[float]]:
+def navigation(pack, store_dir: Path, first: int, last: int, cycles: int):
+    """(reader, floor) times to the last paint, and (reader, floor) times to the first paint."""
     from guided_reader.core.store import Store
     from guided_reader.tui.app import make_app
 
     store = Store.open(store_dir / f"nav-{pack.id}-{first}.sqlite3")
-    reader = asyncio.run(_press_times(make_app(pack, store=store), first, last, cycles))
-    floor = asyncio.run(_press_times(swap_app(passages(pack, range(first, last + 1)), first), first, last, cycles))
-    return reader, floor
+    reader, reader_first = asyncio.run(_press_times(make_app(pack, store=store), first, last, cycles))
+    floor, floor_first = asyncio.run(_press_times(swap_app(passages(pack, range(first, last + 1)), first),
+                                                  first, last, cycles))
+    return reader, floor, reader_first, floor_first
 
 
 def nav_measures(small, large, store_dir: Path, cycles: int, span: int, far: int) -> list[Measure]:
@@ -570,7 +574,7 @@ def nav_measures(small, large, store_dir: Path, cycles: int, span: int, far: int
              ("large", large, 0, min(span, len(large.sections) - 1), "first sections: same lengths as the bundled"),
              ("large", large, far, min(far + span, len(large.sections) - 1), "long sections")]
     for name, pack, first, last, what in cases:
-        reader, floor = navigation(pack, store_dir, first, last, cycles)
+        reader, floor, reader_first, floor_first = navigation(pack, store_dir, first, last, cycles)
         words = sum(len(t.split()) for t in passages(pack, range(first, last + 1)).values()) / (last - first + 1)
         runs[(name, first)] = reader
         out.append(Measure("nav", f"next/previous section p95 ({what}, ~{words:.0f} words)", name,
@@ -578,6 +582,11 @@ def nav_measures(small, large, store_dir: Path, cycles: int, span: int, far: int
                            "a Static swapping to the same passages (p95)", "ms", "<= 1.25x", pct(reader, 95) <= 1.25 * pct(floor, 95),
                            detail={"p50_ms": round(median(reader) * 1000, 2), "baseline_p50_ms": round(median(floor) * 1000, 2),
                                    "presses": len(reader), "sections": f"{first + 1}-{last + 1}", "words_per_passage": round(words)}))
+        out.append(Measure("nav_first", f"next/previous to first paint p95 ({what})", name,
+                           pct(reader_first, 95) * 1000, pct(floor_first, 95) * 1000,
+                           "a Static swapping to the same passages (p95)", "ms", "(new section on screen)", None,
+                           detail={"p50_ms": round(median(reader_first) * 1000, 2),
+                                   "baseline_p50_ms": round(median(floor_first) * 1000, 2)}))
     big, small_runs = runs[("large", 0)], runs[("bundled", 0)]
     out.append(Measure("nav_size", "next/previous p95, large pack vs bundled (equal passages)", "large",
                        pct(big, 95) * 1000, pct(small_runs, 95) * 1000, "the reader on the bundled pack (p95)",

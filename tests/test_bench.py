@@ -14,7 +14,7 @@ from guided_reader.core.loader import load_pack
 from guided_reader.core.model import Entry
 
 ROOT = Path(__file__).resolve().parent.parent
-MEASURES = {"startup", "memory", "nav", "nav_size", "load", "spot", "lookup_exact", "lookup_alias",
+MEASURES = {"startup", "memory", "nav", "nav_first", "nav_size", "load", "spot", "lookup_exact", "lookup_alias",
             "lookup_fuzzy", "lookup_miss", "save", "growth_load", "growth_memory"}
 
 

@@ -58,7 +58,8 @@ async def test_choice_buttons_answer_the_prompt(tmp_path):
     async with app.run_test(size=(120, 40)) as pilot:
         await type_line(pilot, "")  # skip the first prompt
         bar = app.query(ChoiceBar).last()
-        await pilot.click(bar.query("Button").last())
+        assert bar.labels == ("Moscow", "Paris")
+        await pilot.click(bar, offset=(4, 1))  # the second line: "2. Paris"
         await pilot.pause()
         assert "Paris had its own reasons." in bubbles(app, "guide")[-1]
     assert Store.open().load("mini").answers[-1].choice == "Paris"

@@ -10,11 +10,13 @@ import re
 from dataclasses import dataclass
 
 from textual.binding import Binding
+from textual import events
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message as TextualMessage
+from textual.style import Style
 from textual.suggester import Suggester
-from textual.widgets import Button, Input, Static
+from textual.widgets import Input, Static
 
 from guided_reader.core.guide import COMMANDS
 from guided_reader.core.messages import Message
@@ -39,25 +41,31 @@ class Bubble(Static):
         self.message = message
 
 
-class ChoiceBar(Vertical):
-    """Quick replies for a prompt's choices; pressing one sends its label as the answer."""
+class ChoiceBar(Static):
+    """A prompt's choices as quick replies, one per line; clicking one sends its label.
+
+    One widget rather than a button per choice: a section change mounts several prompts'
+    worth of bubbles, and every extra widget costs a layout pass. Typing the number works too.
+    """
 
     @dataclass
     class Chosen(TextualMessage):
         label: str
 
     def __init__(self, labels: tuple[str, ...]) -> None:
-        super().__init__(classes="choices")
+        lines = []
+        for i, label in enumerate(labels):
+            meta = Style.from_meta({"choice": i})
+            lines.append(Content.assemble((f"{i + 1}. ", "bold"), label).stylize(meta))
+        super().__init__(Content("\n").join(lines), classes="choices")
         self.labels = labels
 
-    def compose(self):
-        for i, label in enumerate(self.labels, 1):
-            yield Button(Content(f"{i}. {label}"), classes="choice", name=str(i), compact=True)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.post_message(self.Chosen(self.labels[int(event.button.name) - 1]))
-        self.disabled = True
+    def on_click(self, event: events.Click) -> None:
+        index = (event.style.meta if event.style else {}).get("choice")
+        if index is not None and not self.has_class("answered"):
+            event.stop()
+            self.add_class("answered")
+            self.post_message(self.Chosen(self.labels[index]))
 
 
 class Transcript(VerticalScroll):
@@ -75,7 +83,7 @@ class Transcript(VerticalScroll):
             if m.kind == "prompt" and m.items:
                 widgets.append(ChoiceBar(m.items))
         for bar in self.query(ChoiceBar):
-            bar.disabled = True
+            bar.add_class("answered")
         if widgets:
             self.mount_all(widgets)
 
