@@ -34,12 +34,14 @@ class Session:
         self.draft = ""
         saved = store.load(pack.id)
         store.note_opened(pack.id)
-        store.set_setting(f"pack-dir:{pack.id}", str(pack.root))
+        if store.get_setting(f"pack-dir:{pack.id}") != str(pack.root):  # each write costs an fsync
+            store.set_setting(f"pack-dir:{pack.id}", str(pack.root))
         base = GuideState(answered=frozenset(a.prompt for a in saved.answers), completed=saved.completed)
         self.opening_reply = self._open(saved, base, restart)
         self.state = self.opening_reply.state
         self._entered = clock()
-        self._save_position()
+        if self._position() != saved.position:
+            self._save_position()
 
     # -- opening --------------------------------------------------------------------------
     def _open(self, saved: Saved, base: GuideState, restart: bool) -> Reply:
@@ -146,10 +148,12 @@ class Session:
         self.store.add_time(self.pack.id, self.pack.sections[index].id, max(0.0, now - self._entered))
         self._entered = now
 
-    def _save_position(self) -> None:
+    def _position(self) -> Position:
         s = self.state
-        self.store.save_position(self.pack.id, Position(self.pack.sections[s.section].id, s.paragraph,
-                                                        s.prompt, s.done, self.draft))
+        return Position(self.pack.sections[s.section].id, s.paragraph, s.prompt, s.done, self.draft)
+
+    def _save_position(self) -> None:
+        self.store.save_position(self.pack.id, self._position())
 
     def saved(self) -> Saved:
         return self.store.load(self.pack.id)

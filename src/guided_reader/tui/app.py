@@ -24,13 +24,22 @@ from guided_reader.core.model import Entry, Pack
 from guided_reader.core.session import Session
 from guided_reader.core.store import Store
 from guided_reader.tui.chat import ChoiceBar, CommandSuggester, GuidePane, Transcript
-from guided_reader.tui.glossary_screen import GlossaryScreen
-from guided_reader.tui.palette import SectionsProvider, TermsProvider
 from guided_reader.tui.passage import PassagePane, Paragraph, paragraph_content
-from guided_reader.tui.screens import HelpScreen, contents_picker, terms_picker
 
 NARROW = 100  # below this many columns the panes stack
 DRAFT_DELAY = 0.4  # seconds of quiet typing before the draft is saved
+
+
+def _terms_provider():
+    from guided_reader.tui.palette import TermsProvider  # imported when the palette first opens
+
+    return TermsProvider
+
+
+def _sections_provider():
+    from guided_reader.tui.palette import SectionsProvider
+
+    return SectionsProvider
 
 
 def _b(key: str, action: str, description: str, show: bool = True, id: str | None = None) -> Binding:
@@ -39,7 +48,7 @@ def _b(key: str, action: str, description: str, show: bool = True, id: str | Non
 
 class ReaderApp(App):
     CSS_PATH = "reader.tcss"
-    COMMANDS = App.COMMANDS | {TermsProvider, SectionsProvider}
+    COMMANDS = App.COMMANDS | {_terms_provider, _sections_provider}
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         _b("f1", "help", "Help"),
@@ -242,17 +251,23 @@ class ReaderApp(App):
             super().action_change_theme()
 
     def action_help(self) -> None:
+        from guided_reader.tui.screens import HelpScreen  # dialogs load on first use, not at start-up
+
         self.open_screen(HelpScreen())
 
     def action_contents(self) -> None:
         state = self.session.state
         answered = Counter(a.section for a in self.session.saved().answers)
+        from guided_reader.tui.screens import contents_picker
+
         picker = contents_picker(self.pack.sections, state.section, set(state.completed), answered)
         self.open_screen(picker, lambda index: index is not None and self.go_section(int(index)))
 
     def action_glossary(self) -> None:
         if self._occurrences is None:
             self._occurrences = self.index.occurrences(self.pack.sections, self.pack.paragraphs)
+        from guided_reader.tui.glossary_screen import GlossaryScreen
+
         screen = GlossaryScreen(self.pack, self.visible_entries(), self._occurrences)
 
         def done(result) -> None:
@@ -264,6 +279,8 @@ class ReaderApp(App):
     def action_terms(self) -> None:
         entries = [self.pack.entry(i) for i in self.session.guide.terms_in(self.session.state.section)]
         visible = [e for e in entries if e and self.session.guide.visible(e, self.session.state)]
+        from guided_reader.tui.screens import terms_picker
+
         self.open_screen(terms_picker(visible), lambda entry_id: entry_id and self.explain_entry(entry_id))
 
     def action_switch_focus(self) -> None:
