@@ -24,7 +24,6 @@ import time
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input
 
 from guided_reader import plain
 from guided_reader.core import paths, store
@@ -33,8 +32,9 @@ from guided_reader.core.session import Session
 from guided_reader.core.store import Store
 from guided_reader.plain import run_plain
 from guided_reader.tui.chat import Bubble
+from text_helpers import flat, in_order
 from minipack import write_pack
-from tui_helpers import app_for, screen_text
+from tui_helpers import app_for, screen_text, type_line
 
 FAILED = "Progress will not be saved from now on"
 NOT_SAVED = "Progress will not be saved"
@@ -305,18 +305,6 @@ class Script:
         return False
 
 
-def flat(text: str) -> str:
-    return " ".join(text.split())
-
-
-def in_order(text: str, *parts: str) -> None:
-    at = 0
-    for part in parts:
-        found = text.find(part, at)
-        assert found >= 0, f"{part!r} not found after position {at}"
-        at = found + len(part)
-
-
 PLAIN_AFTER = ["what was the Cominform?", "?thorez", "/bookmark", "", LONG, "?poznan", "/back",
                "/hint", "after the fault", "/go 2", "again", "", "/back", "/go 2", "/skip", ""]
 
@@ -415,14 +403,6 @@ def test_plain_cli_with_no_usable_data_folder_completes_with_exit_0(mini, tmp_pa
 
 
 # --- the TUI ---------------------------------------------------------------------------------
-
-
-async def type_line(pilot, text: str) -> None:
-    box = pilot.app.query_one("#chat-input", Input)
-    box.focus()
-    box.value = text
-    await pilot.press("enter")
-    await pilot.pause()
 
 
 async def press(pilot, key: str) -> None:

@@ -23,9 +23,9 @@ from guided_reader.core.loader import load_pack
 from guided_reader.core.store import Store
 from guided_reader.tui.app import make_app
 from guided_reader.tui.chat import Bubble, ChoiceBar, Transcript
-from guided_reader.tui.passage import Paragraph, PassagePane
+from guided_reader.tui.passage import PassagePane
 from minipack import write_pack
-from tui_helpers import screen_text
+from tui_helpers import bubbles, screen_text, type_line as send
 
 MARKUP = "[bold]B[/bold] x[/]y [/] [@click=app.quit]Q[/] [link=https://evil.example]L[/link] [b $x"
 ZWJ = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # family emoji, joined
@@ -128,18 +128,6 @@ def test_the_hostile_pack_is_valid(tmp_path, isolated_home):
 
 
 # --- the TUI ---------------------------------------------------------------------------------
-
-def bubbles(app, kind: str | None = None) -> list[str]:
-    return [str(b.render()) for b in app.query(Bubble) if kind is None or b.message.kind == kind]
-
-
-async def send(pilot, text: str) -> None:
-    box = pilot.app.query_one("#chat-input", Input)
-    box.focus()
-    box.value = text
-    await pilot.press("enter")
-    await pilot.pause()
-
 
 async def click(pilot, widget, offset=(0, 0)) -> None:
     """Scroll `widget` into view, then click it as a mouse would."""

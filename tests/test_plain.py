@@ -24,6 +24,7 @@ from guided_reader.core.problems import PackError
 from guided_reader.core.store import Store
 from guided_reader.plain import run_plain
 
+from text_helpers import flat, in_order
 from minipack import GLOSSARY, PACK, SECTIONS, write_pack
 
 STYLE = re.compile(r"\x1b\[[0-9;]*m")
@@ -34,19 +35,6 @@ def run_cli(args: list[str], text: str, cwd: Path, **env: str) -> subprocess.Com
     return subprocess.run([sys.executable, "-m", "guided_reader", "--plain", *args], input=text,
                           capture_output=True, text=True, encoding="utf-8", cwd=cwd, env=environ,
                           timeout=120)
-
-
-def flat(text: str) -> str:
-    """Output with wrapping undone, so tests can look for whole sentences."""
-    return " ".join(text.split())
-
-
-def in_order(text: str, *parts: str) -> None:
-    at = 0
-    for part in parts:
-        found = text.find(part, at)
-        assert found >= 0, f"{part!r} not found after position {at}"
-        at = found + len(part)
 
 
 @pytest.fixture
@@ -223,7 +211,7 @@ def test_the_printf_example_looks_the_term_up_and_keeps_the_question(walk_pack, 
     assert entry is not None
     result = run_cli(args, "\nwhat was the Cominform?\n", tmp_path)
     assert result.returncode == 0, result.stderr
-    expected = [f"> what was the Cominform?", f"{entry.term} ({entry.kind}", flat(entry.note)[:60]]
+    expected = ["> what was the Cominform?", f"{entry.term} ({entry.kind}", flat(entry.note)[:60]]
     if state.prompt:
         expected.append(f"Question: {flat(guide.prompt(state.prompt).ask)}")
     in_order(flat(result.stdout), *expected, "Your place is saved.")

@@ -6,24 +6,12 @@ import pytest
 from textual.widgets import Input
 
 from guided_reader.core.store import Store
-from guided_reader.tui.chat import Bubble, ChoiceBar
-from guided_reader.tui.passage import Paragraph, PassagePane
+from guided_reader.tui.chat import ChoiceBar
+from guided_reader.tui.passage import PassagePane
 from minipack import GLOSSARY
-from tui_helpers import app_for, screen_text
+from tui_helpers import app_for, bubbles, screen_text, type_line
 
 SIZES = [(120, 40), (80, 24)]
-
-
-async def type_line(pilot, text: str) -> None:
-    box = pilot.app.query_one("#chat-input", Input)
-    box.focus()
-    box.value = text
-    await pilot.press("enter")
-    await pilot.pause()
-
-
-def bubbles(app, kind: str | None = None) -> list[str]:
-    return [str(b.render()) for b in app.query(Bubble) if kind is None or b.message.kind == kind]
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.widgets import Input
+
 from guided_reader.core.loader import load_pack
 from guided_reader.core.store import Store
 from guided_reader.tui.app import make_app
+from guided_reader.tui.chat import Bubble
 from minipack import write_pack
 
 
@@ -19,3 +22,17 @@ def app_for(folder: Path, restart: bool = False, **replace: str):
     if not (folder / "pack.yaml").exists():
         write_pack(folder, **replace)
     return make_app(load_pack(folder), restart=restart, store=Store.open())
+
+
+def bubbles(app, kind: str | None = None) -> list[str]:
+    """The text of every chat bubble (of one kind, if given), oldest first."""
+    return [str(b.render()) for b in app.query(Bubble) if kind is None or b.message.kind == kind]
+
+
+async def type_line(pilot, text: str) -> None:
+    """Type `text` into the chat input and press Enter, as a reader would."""
+    box = pilot.app.query_one("#chat-input", Input)
+    box.focus()
+    box.value = text
+    await pilot.press("enter")
+    await pilot.pause()

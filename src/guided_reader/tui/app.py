@@ -49,7 +49,6 @@ def _b(key: str, action: str, description: str, show: bool = True, id: str | Non
 class ReaderApp(App):
     CSS_PATH = "reader.tcss"
     COMMANDS = App.COMMANDS | {_terms_provider, _sections_provider}
-    ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         _b("f1", "help", "Help"),
         _b("f2", "contents", "Contents"),
@@ -115,8 +114,9 @@ class ReaderApp(App):
         self.screen.set_class(width < NARROW, "narrow")
 
     def watch_theme(self, theme: str) -> None:
-        if hasattr(self, "session"):
-            self.session.store.set_setting("theme", theme)
+        store = self.session.store if hasattr(self, "session") else None
+        if store is not None and store.get_setting("theme") != theme:
+            store.set_setting("theme", theme)
 
     # -- the passage -------------------------------------------------------------------------
     def refresh_passage(self) -> None:
