@@ -89,7 +89,7 @@ class ReaderApp(App):
         with Horizontal(id="panes"):
             yield PassagePane(id="passage", can_focus=True)
             yield GuidePane(id="guide")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         theme = self.session.store.get_setting("theme")

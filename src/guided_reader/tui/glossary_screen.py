@@ -53,7 +53,7 @@ class GlossaryScreen(Screen):
                     yield Static(Content("Choose a term on the left."), id="glossary-entry")
                 yield Static(Content("See also, and where it occurs (Enter to follow):"), classes="dim-label")
                 yield OptionList(id="glossary-links")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.refill("")

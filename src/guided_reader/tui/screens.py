@@ -25,7 +25,7 @@ class Dialog(ModalScreen):
         with Vertical(classes="dialog"):
             yield Static(Content(self.TITLE_TEXT), classes="dialog-title")
             yield from self.body()
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def body(self):
         yield from ()
