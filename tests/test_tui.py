@@ -254,3 +254,17 @@ async def test_terms_picker_explains_a_term_without_the_mouse(tmp_path):
         await pilot.press("down", "enter")
         await pilot.pause()
         assert "General Secretary of the PCF" in bubbles(app, "entry")[-1]
+
+
+async def test_hovering_a_term_shows_its_short_note(tmp_path):
+    app = app_for(tmp_path / "pack")
+    async with app.run_test(size=(120, 40), tooltips=True) as pilot:
+        await pilot.pause()
+        para = app.query_one(PassagePane).paragraph(1)
+        text = str(para.render())
+        await pilot.hover(para, offset=(text.index("Thorez") + 1, 0))
+        await pilot.pause()
+        assert str(para.tooltip) == "Leader of the French Communist Party."
+        await pilot.hover(para, offset=(text.index("met in") + 1, 0))
+        await pilot.pause()
+        assert para.tooltip is None
