@@ -84,7 +84,7 @@ KEYS_HELP = [
     ("F9", "switch focus between passage and chat input"),
     ("F10", "show only the passage / only the guide / both"),
     ("ctrl+t", "change theme"),
-    ("PageUp / PageDown", "scroll the passage, even while typing"),
+    ("PageUp / PageDown", "scroll the passage, even while typing (j / k in the passage)"),
     ("ctrl+q", "quit (your place and your draft are saved)"),
 ]
 
