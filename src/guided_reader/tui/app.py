@@ -217,9 +217,6 @@ class ReaderApp(App):
     def action_bookmark(self) -> None:
         self.show_reply(self.session.action("bookmark"))
 
-    def action_hint(self) -> None:
-        self.show_reply(self.session.action("hint"))
-
     def pop_screen(self) -> AwaitComplete:
         """Textual's command palette can dismiss itself twice (Enter, Enter in quick
         succession); the second pop would take the reader's own screen and crash the app."""

@@ -87,9 +87,6 @@ class Transcript(VerticalScroll):
         if widgets:
             self.mount_all(widgets)
 
-    def clear(self) -> None:
-        self.remove_children()
-
 
 QUESTION = re.compile(r"^(\?|(?:what(?:'s| is| was| were)|who(?:'s| is| was| were)|tell me about|define|explain)"
                       r"\s+(?:the\s+)?)(.+)$", re.IGNORECASE)
