@@ -268,3 +268,22 @@ async def test_hovering_a_term_shows_its_short_note(tmp_path):
         await pilot.hover(para, offset=(text.index("met in") + 1, 0))
         await pilot.pause()
         assert para.tooltip is None
+
+
+async def test_a_click_on_a_bubble_being_replaced_is_dropped_not_a_crash(tmp_path):
+    """A section change removes the old page while the screen's map still holds it for a
+    moment; a mouse press landing there used to crash Textual's text selection."""
+    from textual import events
+
+    from guided_reader.tui.chat import Bubble
+
+    app = app_for(tmp_path / "pack")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        bubble = app.query(Bubble).last()
+        x, y = bubble.region.x + 2, bubble.region.y
+        await bubble.remove()
+        app.screen._forward_event(events.MouseDown(None, x, y, 0, 0, 1, False, False, False, screen_x=x, screen_y=y))
+        await pilot.pause()
+        await type_line(pilot, "still here")
+        assert "still here" in bubbles(app, "reader")[-1]

@@ -9,13 +9,14 @@ from __future__ import annotations
 import os
 from collections import Counter
 
-from textual import on
+from textual import events, on
 from textual.app import App
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.screen import Screen
 from textual.widgets import Footer, Input, ProgressBar, Static
 
 from guided_reader.core.glossary import GlossaryIndex
@@ -40,6 +41,22 @@ def _sections_provider():
     from guided_reader.tui.palette import SectionsProvider
 
     return SectionsProvider
+
+
+class ReaderScreen(Screen):
+    """The reader's main screen.
+
+    A new section replaces the page of talk, and for a moment the screen's map still holds the
+    removed bubbles. Textual 8 then crashes when a mouse press lands on one and starts a text
+    selection (it reads the detached widget's parent). That press is dropped instead.
+    """
+
+    def _forward_event(self, event: events.Event) -> None:
+        if isinstance(event, events.MouseDown):
+            widget, _ = self.get_widget_and_offset_at(event.x, event.y)
+            if widget is not None and widget is not self and widget.parent is None:
+                return
+        super()._forward_event(event)
 
 
 def _b(key: str, action: str, description: str, show: bool = True, id: str | None = None) -> Binding:
@@ -81,6 +98,9 @@ class ReaderApp(App):
         self.zoom = 0  # 0 both panes, 1 passage only, 2 guide only
 
     # -- layout ------------------------------------------------------------------------------
+    def get_default_screen(self) -> Screen:
+        return ReaderScreen(id="_default")
+
     def compose(self):
         with Horizontal(id="topbar"):
             yield Static(Content(self.pack.title), id="pack-title")
