@@ -6,12 +6,11 @@ files: references resolve, ids are unique, sections cover every paragraph once a
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path, PurePosixPath
 
 from guided_reader.core.model import KINDS, Choice, Entry, Note, Pack, Prompt, Section
 from guided_reader.core.problems import PackError, Problem
-from guided_reader.core.schema import Checker
+from guided_reader.core.schema import Checker, did_you_mean
 from guided_reader.core.textfile import read_text
 from guided_reader.core.yamltree import Node, parse
 
@@ -178,7 +177,7 @@ def load_pack(root: Path) -> Pack:
             if not paragraphs:
                 problems.append(Problem(text_name, 1, 1, "", "the essay is empty"))
     sections, section_keys = _sections(root, problems, len(paragraphs) if paragraphs else None)
-    glossary, gloss_c, gloss_nodes = _glossary(root, problems)
+    glossary, gloss_nodes = _glossary(root, problems)
     problems.extend(meta_c.problems)
     if sections is not None and glossary is not None:
         problems.extend(_cross_check(sections, section_keys, glossary, gloss_nodes))
@@ -225,13 +224,13 @@ def _sections(root: Path, problems: list[Problem], count: int | None):
 def _glossary(root: Path, problems: list[Problem]):
     node, c = _yaml(root, "glossary.yaml", problems)
     if node is None:
-        return None, c, []
+        return None, []
     items = c.seq(node, "glossary", allow_empty=True) or []
     entries = [_entry(n, f"glossary[{i}]", c) for i, n in enumerate(items)]
     if None not in entries:
         _unique([e.id for e in entries], "glossary", c, items, lambda i: f"glossary[{i}].id")
     problems.extend(c.problems)
-    return (None if c.problems else entries), c, items
+    return (None if c.problems else entries), items
 
 
 def _cross_check(sections: list[Section], section_keys, glossary: list[Entry], nodes) -> list[Problem]:
@@ -242,17 +241,12 @@ def _cross_check(sections: list[Section], section_keys, glossary: list[Entry], n
         for j, note in enumerate(s.notes):
             if note.term not in ids:
                 sc.add(section_keys[i]["notes"].items[j].items["term"][1], f"sections[{i}].notes[{j}].term",
-                       f"no glossary entry has the id '{note.term}'{_close(note.term, ids)}")
+                       f"no glossary entry has the id '{note.term}'{did_you_mean(note.term, ids)}")
     for i, e in enumerate(glossary):
         for j, ref in enumerate(e.see_also):
             if ref not in ids:
-                gc.add(nodes[i].items["see_also"][1].items[j], f"glossary[{i}].see_also[{j}]", f"no glossary entry has the id '{ref}'{_close(ref, ids)}")
+                gc.add(nodes[i].items["see_also"][1].items[j], f"glossary[{i}].see_also[{j}]", f"no glossary entry has the id '{ref}'{did_you_mean(ref, ids)}")
         if e.spoiler_free_from and e.spoiler_free_from not in section_ids:
             gc.add(nodes[i].items["spoiler_free_from"][1], f"glossary[{i}].spoiler_free_from",
-                   f"no section has the id '{e.spoiler_free_from}'{_close(e.spoiler_free_from, section_ids)}")
+                   f"no section has the id '{e.spoiler_free_from}'{did_you_mean(e.spoiler_free_from, section_ids)}")
     return sc.problems + gc.problems
-
-
-def _close(word: str, choices) -> str:
-    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{match[0]}'?" if match else ""

@@ -20,6 +20,12 @@ NUMBER_RE = re.compile(rf"{NUMBER}\Z")
 RANGE_RE = re.compile(rf"[ \t]*({NUMBER})[ \t]*(?:-[ \t]*({NUMBER})[ \t]*)?\Z")
 
 
+def did_you_mean(word: str, choices) -> str:
+    """"; did you mean 'x'?" for the closest of `choices`, or "" when none is close."""
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{match[0]}'?" if match else ""
+
+
 def _kind(node: Node) -> str:
     if isinstance(node, Map):
         return "a mapping"
@@ -49,8 +55,7 @@ class Checker:
             if key in allowed:
                 found[key] = value
                 continue
-            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-            hint = f"; did you mean '{close[0]}'?" if close else f"; allowed keys: {', '.join(allowed)}"
+            hint = did_you_mean(key, allowed) or f"; allowed keys: {', '.join(allowed)}"
             self.add(key_node, _join(path, key), f"unknown key '{key}'{hint}")
         for key in required:
             if key not in found:

@@ -163,9 +163,6 @@ class ReaderApp(App):
         state = self.session.state
         return [e for e in self.pack.glossary if self.session.guide.visible(e, state)]
 
-    def palette_entries(self) -> list[Entry]:
-        return self.visible_entries()
-
     @on(PassagePane.TopParagraph)
     def remember_paragraph(self, event: PassagePane.TopParagraph) -> None:
         self.session.set_paragraph(event.number)

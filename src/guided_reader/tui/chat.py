@@ -97,7 +97,8 @@ class CommandSuggester(Suggester):
 
     def __init__(self, terms: list[str]) -> None:
         super().__init__(use_cache=False, case_sensitive=True)
-        self.terms = sorted(set(terms), key=str.casefold)
+        # folded once here, not on every keystroke
+        self.terms = sorted((t.casefold(), t) for t in set(terms))
 
     async def get_suggestion(self, value: str) -> str | None:
         if value.startswith("/") and " " not in value:
@@ -105,7 +106,7 @@ class CommandSuggester(Suggester):
         match = QUESTION.match(value)
         if match and len(match.group(2)) >= 2:
             head, tail = match.group(1), match.group(2).casefold()
-            return next((head + t for t in self.terms if t.casefold().startswith(tail)), None)
+            return next((head + t for folded, t in self.terms if folded.startswith(tail)), None)
         return None
 
 

@@ -26,7 +26,7 @@ class TermsProvider(Provider):
     async def search(self, query: str) -> Hits:
         app = self.app
         matcher = self.matcher(query)
-        for entry in app.palette_entries():
+        for entry in app.visible_entries():
             best, shown = 0.0, entry.term
             for name in (entry.term,) + entry.aliases:
                 score = matcher.match(name)
@@ -37,7 +37,7 @@ class TermsProvider(Provider):
                 yield Hit(best, display, partial(app.explain_entry, entry.id), text=entry.term)
 
     async def discover(self) -> Hits:
-        for entry in self.app.palette_entries()[:40]:
+        for entry in self.app.visible_entries()[:40]:
             yield DiscoveryHit(Content.assemble("Term: ", entry.term), partial(self.app.explain_entry, entry.id),
                                text=entry.term)
 
