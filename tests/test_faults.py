@@ -31,10 +31,10 @@ from guided_reader.core.loader import load_pack
 from guided_reader.core.session import Session
 from guided_reader.core.store import Store
 from guided_reader.plain import run_plain
-from guided_reader.tui.chat import Bubble
+from guided_reader.tui.chat import Transcript
 from text_helpers import flat, in_order
 from minipack import write_pack
-from tui_helpers import app_for, screen_text, type_line
+from tui_helpers import app_for, bubbles, screen_text, type_line
 
 FAILED = "Progress will not be saved from now on"
 NOT_SAVED = "Progress will not be saved"
@@ -411,17 +411,21 @@ async def press(pilot, key: str) -> None:
 
 
 def guide_text(app) -> str:
-    return "\n".join(str(b.render()) for b in app.query(Bubble))
+    return "\n".join(bubbles(app))
+
+
+def shown_notices(app) -> list:
+    """The notices in the transcript (the guide's messages titled "Note")."""
+    return [m for m in app.query_one(Transcript).messages if m.title == "Note"]
 
 
 async def test_tui_keeps_reading_through_a_fault_and_shows_one_bubble(tmp_path, fault):
     app = app_for(tmp_path / "pack")
     path = paths.db_path()
-    note_bubbles: list[Bubble] = []
+    note_bubbles: list = []
 
     def collect() -> int:  # a new section clears the transcript: gather notes as they come
-        new = [b for b in app.query(Bubble)
-               if b.message.title == "Note" and all(b is not seen for seen in note_bubbles)]
+        new = [m for m in shown_notices(app) if all(m is not seen for seen in note_bubbles)]
         note_bubbles.extend(new)
         return len(new)
 
@@ -455,7 +459,7 @@ async def test_tui_keeps_reading_through_a_fault_and_shows_one_bubble(tmp_path, 
             if collect():  # shown as it happens, in view at the foot of the transcript
                 assert FAILED in flat(screen_text(app))
         assert len(note_bubbles) == 1
-        assert_honest(note_bubbles[0].message.text, fault)
+        assert_honest(note_bubbles[0].text, fault)
         saved = app.session.saved()
         assert [(a.prompt, a.text) for a in saved.answers] == BEFORE + AFTER
         await pilot.press("ctrl+q")
@@ -467,7 +471,7 @@ async def test_tui_keeps_reading_through_a_fault_and_shows_one_bubble(tmp_path, 
         async with again.run_test(size=(120, 40)) as pilot:
             await pilot.pause()
             assert again.session.store.persistent
-            assert [b for b in again.query(Bubble) if b.message.title == "Note"] == []
+            assert shown_notices(again) == []
             assert "Welcome back" not in guide_text(again)
             await type_line(pilot, "a fresh start")
             await pilot.press("ctrl+q")
@@ -482,15 +486,15 @@ async def test_tui_moves_a_corrupt_database_aside_and_says_so(tmp_path):
     app = app_for(tmp_path / "pack")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        [note] = [b for b in app.query(Bubble) if b.message.title == "Note"]
-        assert "moved it aside" in note.message.text
+        [note] = shown_notices(app)
+        assert "moved it aside" in note.text
         screen = flat(screen_text(app))
         assert "moved it aside" in screen and "started afresh." in screen
         await type_line(pilot, "He feared Moscow")
         assert "Silence kept his options open." in guide_text(app)
         await press(pilot, "f8")
         assert "Now the crisis arrives." in guide_text(app)
-        assert [b for b in app.query(Bubble) if b.message.title == "Note"] == []
+        assert shown_notices(app) == []
         await pilot.press("ctrl+q")
     [aside] = [p for p in path.parent.iterdir() if ".corrupt-" in p.name and p.suffix != "-wal"]
     assert aside.read_bytes() == garbage

@@ -22,10 +22,10 @@ from textual.widgets import Input
 from guided_reader.core.loader import load_pack
 from guided_reader.core.store import Store
 from guided_reader.tui.app import make_app
-from guided_reader.tui.chat import Bubble, ChoiceBar, Transcript
+from guided_reader.tui.chat import Transcript
 from guided_reader.tui.passage import PassagePane
 from minipack import write_pack
-from tui_helpers import bubbles, screen_text, type_line as send
+from tui_helpers import bubbles, offset_of, screen_text, type_line as send
 
 MARKUP = "[bold]B[/bold] x[/]y [/] [@click=app.quit]Q[/] [link=https://evil.example]L[/link] [b $x"
 ZWJ = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # family emoji, joined
@@ -143,8 +143,9 @@ def assert_laid_out(app, size: tuple[int, int]) -> None:
     assert box.region.width > 0 and box.region.bottom <= size[1] and box.region.right <= size[0]
     transcript = app.query_one(Transcript)
     assert transcript.max_scroll_x == 0
-    for bubble in app.query(Bubble):
-        assert bubble.region.right <= size[0]
+    width = transcript.scrollable_content_region.width
+    for row in transcript._rows:  # every drawn line fits the pane
+        assert row.left.cell_length + row.text.cell_length + row.right.cell_length <= width
     assert app.screen.max_scroll_x == 0
 
 
@@ -167,21 +168,24 @@ async def test_hostile_text_is_shown_literally_and_triggers_nothing(tmp_path, mo
         assert MARKUP in bubbles(app, "reader")[0]
         assert any(LONG in b for b in bubbles(app, "reader"))
         # the choices, one of them labelled [@click=app.quit]
-        bar = app.query(ChoiceBar).last()
-        assert str(bar.render()) == "1. x[/]y\n2. [@click=app.quit]quit"
-        await click(pilot, bar, offset=(5, 1))
+        transcript = app.query_one(Transcript)
+        bar = max(i for i, b in enumerate(transcript.blocks) if b.kind in ("choices", "answered"))
+        assert transcript.text_of(bar) == "1. x[/]y\n2. [@click=app.quit]quit"
+        transcript.scroll_to(y=transcript.block_top(bar), animate=False, immediate=True, force=True)
+        await click(pilot, transcript, offset=offset_of(transcript, "2. [@click=app.quit]quit", 4))
         assert app.is_running
         for query in ("?x[/]y Bureau", f"?{CJK}", "who is [/]?", "?[bold]bureau[/bold]", f"?{LONG}", "?[/]"):
             await send(pilot, query)
             assert app.is_running
         assert any(ALL in b for b in bubbles(app, "entry"))
         # hover a term with a markup short note; click it
-        para = app.query_one(PassagePane).paragraph(1)
-        para.scroll_visible(animate=False, immediate=True)
+        pane = app.query_one(PassagePane)
+        pane.scroll_to_paragraph(1)
         await pilot.pause()
-        await pilot.hover(para, offset=(5, 0))
+        first_line = (8, pane.block_top(pane.paragraph_block(1)) + 1 - int(pane.scroll_y))
+        await pilot.hover(pane, offset=first_line)
         await pilot.pause()
-        await click(pilot, para, offset=(5, 0))
+        await click(pilot, pane, offset=first_line)
         # every screen that lists pack text, and the palette
         for key in ("f2", "f3", "f6", "f1"):
             await pilot.press(key)

@@ -6,10 +6,10 @@ import pytest
 from textual.widgets import Input
 
 from guided_reader.core.store import Store
-from guided_reader.tui.chat import ChoiceBar
+from guided_reader.tui.chat import Transcript
 from guided_reader.tui.passage import PassagePane
 from minipack import GLOSSARY
-from tui_helpers import app_for, bubbles, screen_text, type_line
+from tui_helpers import offset_of, app_for, bubbles, screen_text, type_line
 
 SIZES = [(120, 40), (80, 24)]
 
@@ -22,7 +22,8 @@ async def test_opens_on_the_first_section_with_passage_and_guide(tmp_path, size)
         text = screen_text(app)
         assert "A Small Essay" in text and "Section 1 of 2" in text
         assert "The Cominform met in Bucharest" in text
-        assert "Why might Thorez say little?" in text
+        assert "Watch who speaks" in text  # the section's intro, shown from its start
+        assert "Why might Thorez say little?" in bubbles(app, "prompt")[-1]
         assert "f8 Next" in text  # the footer shows the keys
         box = app.query_one("#chat-input", Input)
         assert box.has_focus and box.region.bottom <= size[1]
@@ -45,9 +46,9 @@ async def test_choice_buttons_answer_the_prompt(tmp_path):
     app = app_for(tmp_path / "pack")
     async with app.run_test(size=(120, 40)) as pilot:
         await type_line(pilot, "")  # skip the first prompt
-        bar = app.query(ChoiceBar).last()
-        assert bar.labels == ("Moscow", "Paris")
-        await pilot.click(bar, offset=(4, 1))  # the second line: "2. Paris"
+        transcript = app.query_one(Transcript)
+        assert "1. Moscow\n2. Paris" in transcript.text_of(len(transcript.blocks) - 1)
+        await pilot.click(transcript, offset=offset_of(transcript, "2. Paris", 3))
         await pilot.pause()
         assert "Paris had its own reasons." in bubbles(app, "guide")[-1]
     assert Store.open().load("mini").answers[-1].choice == "Paris"
@@ -82,9 +83,8 @@ async def test_clicking_a_term_explains_it(tmp_path):
     app = app_for(tmp_path / "pack")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        para = app.query_one(PassagePane).paragraph(1)
-        start = str(para.render()).index("Cominform")
-        await pilot.click(para, offset=(start + 2, 0))
+        pane = app.query_one(PassagePane)
+        await pilot.click(pane, offset=offset_of(pane, "Cominform", 2))
         await pilot.pause()
         assert "Founded in 1947 and dissolved in 1956." in bubbles(app, "entry")[-1]
         assert "Why might Thorez say little?" in bubbles(app, "prompt")[-1]  # the open question is re-offered
@@ -173,8 +173,8 @@ async def test_hostile_pack_text_is_shown_literally(tmp_path):
         assert hostile in bubbles(app, "entry")[-1]
         await type_line(pilot, "x[/]y [@click=app.quit]")
         assert "x[/]y [@click=app.quit]" in bubbles(app, "reader")[-1]
-        para = app.query_one(PassagePane).paragraph(1)
-        await pilot.hover(para, offset=(str(para.render()).index("Cominform") + 1, 0))
+        pane = app.query_one(PassagePane)
+        await pilot.hover(pane, offset=offset_of(pane, "Cominform", 1))
         await pilot.pause()
         await pilot.press("f4")
         await pilot.press(*"comin")
@@ -260,30 +260,29 @@ async def test_hovering_a_term_shows_its_short_note(tmp_path):
     app = app_for(tmp_path / "pack")
     async with app.run_test(size=(120, 40), tooltips=True) as pilot:
         await pilot.pause()
-        para = app.query_one(PassagePane).paragraph(1)
-        text = str(para.render())
-        await pilot.hover(para, offset=(text.index("Thorez") + 1, 0))
+        pane = app.query_one(PassagePane)
+        await pilot.hover(pane, offset=offset_of(pane, "Thorez", 1))
         await pilot.pause()
-        assert str(para.tooltip) == "Leader of the French Communist Party."
-        await pilot.hover(para, offset=(text.index("met in") + 1, 0))
+        assert str(pane.tooltip) == "Leader of the French Communist Party."
+        await pilot.hover(pane, offset=offset_of(pane, "met in", 1))
         await pilot.pause()
-        assert para.tooltip is None
+        assert pane.tooltip is None
 
 
-async def test_a_click_on_a_bubble_being_replaced_is_dropped_not_a_crash(tmp_path):
-    """A section change removes the old page while the screen's map still holds it for a
-    moment; a mouse press landing there used to crash Textual's text selection."""
-    from textual import events
-
-    from guided_reader.tui.chat import Bubble
+async def test_transcript_text_can_be_selected_and_copied(tmp_path):
+    """The transcript is drawn as lines, not widgets: selecting across them copies their text."""
+    from textual.geometry import Offset
+    from textual.selection import Selection
 
     app = app_for(tmp_path / "pack")
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        bubble = app.query(Bubble).last()
-        x, y = bubble.region.x + 2, bubble.region.y
-        await bubble.remove()
-        app.screen._forward_event(events.MouseDown(None, x, y, 0, 0, 1, False, False, False, screen_x=x, screen_y=y))
-        await pilot.pause()
-        await type_line(pilot, "still here")
-        assert "still here" in bubbles(app, "reader")[-1]
+        await type_line(pilot, "He waited for Moscow")
+        transcript = app.query_one(Transcript)
+        rows = [r.plain for r in transcript._rows]
+        first = next(i for i, r in enumerate(rows) if "Silence kept" in r)
+        text, _ = transcript.get_selection(Selection(Offset(0, first), Offset(len(rows[first + 1]), first + 1)))
+        assert text.startswith("Silence kept his options open.")
+        assert text.count("\n") == 1
+        pane = app.query_one(PassagePane)
+        text, _ = pane.get_selection(Selection(Offset(0, 3), None))
+        assert "The Cominform met in Bucharest" in text

@@ -9,7 +9,7 @@ from textual.widgets import Input
 from guided_reader.core.loader import load_pack
 from guided_reader.core.store import Store
 from guided_reader.tui.app import make_app
-from guided_reader.tui.chat import Bubble
+from guided_reader.tui.chat import Transcript, bubble_content
 from minipack import write_pack
 
 
@@ -26,7 +26,15 @@ def app_for(folder: Path, restart: bool = False, **replace: str):
 
 def bubbles(app, kind: str | None = None) -> list[str]:
     """The text of every chat bubble (of one kind, if given), oldest first."""
-    return [str(b.render()) for b in app.query(Bubble) if kind is None or b.message.kind == kind]
+    messages = app.query_one(Transcript).messages
+    return [bubble_content(m).plain for m in messages if kind is None or m.kind == kind]
+
+
+def offset_of(view, text: str, dx: int = 0):
+    """Where `text` shows in a line view (the passage or the transcript), for pilot.click/hover."""
+    offset = view.find(text)
+    assert offset is not None, f"{text!r} is not in the view"
+    return (offset.x + dx, offset.y)
 
 
 async def type_line(pilot, text: str) -> None:

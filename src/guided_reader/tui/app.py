@@ -9,14 +9,13 @@ from __future__ import annotations
 import os
 from collections import Counter
 
-from textual import events, on
+from textual import on
 from textual.app import App
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Input, ProgressBar, Static
 
 from guided_reader.core.glossary import GlossaryIndex
@@ -24,8 +23,8 @@ from guided_reader.core.messages import Request
 from guided_reader.core.model import Entry, Pack
 from guided_reader.core.session import Session
 from guided_reader.core.store import Store
-from guided_reader.tui.chat import ChoiceBar, CommandSuggester, GuidePane, Transcript
-from guided_reader.tui.passage import PassagePane, Paragraph, paragraph_content
+from guided_reader.tui.chat import CommandSuggester, GuidePane, Transcript
+from guided_reader.tui.passage import PassagePane, paragraph_content
 
 NARROW = 100  # below this many columns the panes stack
 DRAFT_DELAY = 0.4  # seconds of quiet typing before the draft is saved
@@ -41,22 +40,6 @@ def _sections_provider():
     from guided_reader.tui.palette import SectionsProvider
 
     return SectionsProvider
-
-
-class ReaderScreen(Screen):
-    """The reader's main screen.
-
-    A new section replaces the page of talk, and for a moment the screen's map still holds the
-    removed bubbles. Textual 8 then crashes when a mouse press lands on one and starts a text
-    selection (it reads the detached widget's parent). That press is dropped instead.
-    """
-
-    def _forward_event(self, event: events.Event) -> None:
-        if isinstance(event, events.MouseDown):
-            widget, _ = self.get_widget_and_offset_at(event.x, event.y)
-            if widget is not None and widget is not self and widget.parent is None:
-                return
-        super()._forward_event(event)
 
 
 def _b(key: str, action: str, description: str, show: bool = True, id: str | None = None) -> Binding:
@@ -98,9 +81,6 @@ class ReaderApp(App):
         self.zoom = 0  # 0 both panes, 1 passage only, 2 guide only
 
     # -- layout ------------------------------------------------------------------------------
-    def get_default_screen(self) -> Screen:
-        return ReaderScreen(id="_default")
-
     def compose(self):
         with Horizontal(id="topbar"):
             yield Static(Content(self.pack.title), id="pack-title")
@@ -120,6 +100,7 @@ class ReaderApp(App):
         chat_input.suggester = CommandSuggester(terms)
         chat_input.value = self.session.draft
         chat_input.cursor_position = len(chat_input.value)
+        self.query_one(PassagePane).shorts = self._shorts
         self.refresh_passage()
         self.query_one(Transcript).add(self.session.opening())
         chat_input.focus()
@@ -150,14 +131,17 @@ class ReaderApp(App):
         if state.section == self._shown_section:
             return
         self._shown_section = state.section
-        hidden = {e.id for e in self._spoilers if not self.session.guide.visible(e, state)}
+        hidden = frozenset(e.id for e in self._spoilers if not self.session.guide.visible(e, state))
+        pane = self.query_one(PassagePane)
+        key = (state.section, hidden)
         paragraphs = []
-        for n in section.paragraph_numbers:
-            text = self.pack.paragraph(n)
-            spans = [s for s in self.index.spot(text) if s.entry_id not in hidden]
-            paragraphs.append((n, paragraph_content(text, spans)))
-        title = f"{section.title}  (paragraphs {section.first}-{section.last})"
-        self.query_one(PassagePane).show(title, paragraphs, self._shorts, state.paragraph)
+        if key not in pane._sections:
+            for n in section.paragraph_numbers:
+                text = self.pack.paragraph(n)
+                spans = [s for s in self.index.spot(text) if s.entry_id not in hidden]
+                paragraphs.append((n, paragraph_content(text, spans)))
+        span = f"paragraph {section.first}" if section.first == section.last else f"paragraphs {section.first}-{section.last}"
+        pane.show(key, f"{section.title}  ({span})", paragraphs, state.paragraph)
 
     def visible_entries(self) -> list[Entry]:
         state = self.session.state
@@ -167,15 +151,19 @@ class ReaderApp(App):
     def remember_paragraph(self, event: PassagePane.TopParagraph) -> None:
         self.session.set_paragraph(event.number)
 
-    @on(Paragraph.TermClicked)
-    def term_clicked(self, event: Paragraph.TermClicked) -> None:
+    @on(PassagePane.TermClicked)
+    def term_clicked(self, event: PassagePane.TermClicked) -> None:
         self.explain_entry(event.entry_id)
 
     # -- the conversation -------------------------------------------------------------------------
     def show_reply(self, reply) -> None:
-        """Add the reply's turns; listings are left out, since their screens open instead."""
+        """Add the reply's turns; listings are left out, since their screens open instead.
+
+        A reply is shown from its start, so notices about saving go first, where they are seen."""
+        turns = [m for m in reply.messages if m.kind != "listing"]
+        turns.sort(key=lambda m: not (m.kind == "info" and m.title == "Note"))
         with self.batch_update():
-            self.query_one(Transcript).add([m for m in reply.messages if m.kind != "listing"])
+            self.query_one(Transcript).add(turns)
             self.refresh_passage()
         for event in reply.events:
             if isinstance(event, Request):
@@ -206,8 +194,8 @@ class ReaderApp(App):
             self._draft_timer.stop()
             self._draft_timer = None
 
-    @on(ChoiceBar.Chosen)
-    def choice(self, event: ChoiceBar.Chosen) -> None:
+    @on(Transcript.Chosen)
+    def choice(self, event: Transcript.Chosen) -> None:
         self.show_reply(self.session.send(event.label))
 
     def explain_entry(self, entry_id: str) -> None:

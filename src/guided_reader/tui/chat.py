@@ -1,7 +1,7 @@
 """The guide pane: a chat transcript anchored to its newest turn, and the input line.
 
-One widget per turn (a bubble), styled by the message kind. Every text is wrapped in
-`Content`, so pack and reader text show literally, markup and all.
+The transcript is one `LineView`: a turn is a block of lines, styled by the message kind,
+not a widget. Every text is wrapped in `Content`, so pack and reader text show literally.
 """
 
 from __future__ import annotations
@@ -11,17 +11,34 @@ from dataclasses import dataclass
 
 from textual.binding import Binding
 from textual import events
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message as TextualMessage
 from textual.style import Style
 from textual.suggester import Suggester
-from textual.widgets import Input, Static
+from textual.strip import Strip
+from textual.widgets import Input
 
 from guided_reader.core.guide import COMMANDS
 from guided_reader.core.messages import Message
+from guided_reader.tui.lines import Block, LineView
 
 LABELS = {"note": "Note", "entry": "", "recap": "", "prompt": "Question", "terms": ""}
+
+# How each kind of message sits in the transcript: margins, padding, the bar down its left edge
+# and the blank lines above it. Colours come from the `block--KIND` rules in reader.tcss.
+LAYOUT = {
+    "heading": dict(pad=1, gap=2),
+    "guide": dict(pad=1, right=4),
+    "recap": dict(pad=1, right=4),
+    "note": dict(pad=1, right=2, bar="▌"),
+    "entry": dict(pad=1, right=2, bar="▌"),
+    "prompt": dict(pad=1, right=2, bar="▌"),
+    "reader": dict(pad=1, left=6, align="right"),
+    "choices": dict(pad=1, left=3, right=2, bar="▏", gap=0),
+    "answered": dict(pad=1, left=3, right=2, bar="▏", gap=0),
+}
+KINDS = set(LAYOUT) | {"terms", "info", "listing"}
 
 
 def bubble_content(m: Message) -> Content:
@@ -35,57 +52,127 @@ def bubble_content(m: Message) -> Content:
     return Content(m.text)
 
 
-class Bubble(Static):
-    def __init__(self, message: Message) -> None:
-        super().__init__(bubble_content(message), classes=f"bubble {message.kind}")
-        self.message = message
+def choices_content(labels: tuple[str, ...]) -> Content:
+    """A prompt's choices, one per line, each tagged so a click knows which was taken."""
+    lines = []
+    for i, label in enumerate(labels):
+        meta = Style.from_meta({"choice": i})
+        lines.append(Content.assemble((f"{i + 1}. ", "bold"), label).stylize(meta))
+    return Content("\n").join(lines)
 
 
-class ChoiceBar(Static):
-    """A prompt's choices as quick replies, one per line; clicking one sends its label.
+def message_block(m: Message) -> Block:
+    kind = m.kind if m.kind in KINDS else "info"
+    return Block(bubble_content(m), kind=kind, tag=m, **LAYOUT.get(kind, {}))
 
-    One widget rather than a button per choice: a section change mounts several prompts'
-    worth of bubbles, and every extra widget costs a layout pass. Typing the number works too.
+
+def choices_block(m: Message, answered: bool = False) -> Block:
+    kind = "answered" if answered else "choices"
+    return Block(choices_content(m.items), kind=kind, tag=m.items, **LAYOUT[kind])
+
+
+class Transcript(LineView, can_focus=False):
+    """The conversation of the current section, drawn as lines.
+
+    A new reply is shown from its start when it is taller than the pane, otherwise the pane
+    stays at its newest line. Scrolled up, the transcript stops following; scrolling back to
+    the end resumes it. Whenever there is more below, the last line says so. A new section
+    starts a fresh page.
     """
+
+    COMPONENT_CLASSES = {f"block--{k}" for k in KINDS} | {f"bar--{k}" for k in LAYOUT} | {"transcript--marker"}
 
     @dataclass
     class Chosen(TextualMessage):
         label: str
 
-    def __init__(self, labels: tuple[str, ...]) -> None:
-        lines = []
-        for i, label in enumerate(labels):
-            meta = Style.from_meta({"choice": i})
-            lines.append(Content.assemble((f"{i + 1}. ", "bold"), label).stylize(meta))
-        super().__init__(Content("\n").join(lines), classes="choices")
-        self.labels = labels
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.messages: list[Message] = []
+        self._pending: int | None = None
+        self.following = True  # new replies are scrolled into view
+        self._moving = False
+
+    def laid_out(self) -> None:
+        if self._pending is not None:
+            index, self._pending = self._pending, None
+            self.show_from(index)
+
+    def add(self, messages) -> None:
+        """Add a reply's messages; a reply with a heading replaces the page."""
+        messages = list(messages)
+        if not messages:
+            return
+        fresh = any(m.kind == "heading" for m in messages)
+        following = fresh or self.following
+        if not fresh:
+            self._answer_choices()
+        blocks = []
+        for m in messages:
+            blocks.append(message_block(m))
+            if m.kind == "prompt" and m.items:
+                blocks.append(choices_block(m))
+        if fresh:
+            self.messages = messages
+            self.set_blocks(blocks)
+            first = 0
+        else:
+            self.messages.extend(messages)
+            first = self.extend(blocks)
+        if following:
+            self.show_from(first)
+
+    def _answer_choices(self) -> None:
+        for i, block in enumerate(self.blocks):
+            if block.kind == "choices":
+                self.replace_block(i, Block(block.content, kind="answered", tag=block.tag, **LAYOUT["answered"]))
+
+    def show_from(self, index: int) -> None:
+        """Scroll so block `index` starts at the top if what follows is taller than the pane."""
+        if not self.row_count:
+            self._pending = index
+            return
+        self._pending = None
+        top = self.block_top(index)
+        self._moving = True
+        if self.row_count - top > self.scrollable_content_region.height:
+            self.scroll_to(y=top, animate=False, immediate=True, force=True)
+        else:
+            self.scroll_end(animate=False, immediate=True, force=True)
+        self._moving = False
+        self.following = True
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        """The reader scrolling up stops the following; reaching the end resumes it."""
+        super().watch_scroll_y(old, new)
+        if not self._moving:
+            if self.is_vertical_scroll_end:
+                self.following = True
+            elif new < old:
+                self.following = False
+
+    @property
+    def more_below(self) -> bool:
+        return self.row_count - int(self.scroll_y) > self.scrollable_content_region.height
+
+    def render_line(self, y: int):
+        if y == self.scrollable_content_region.height - 1 and self.more_below:
+            marker = Content.styled(" ▼ more below: alt+down or scroll ", "bold")
+            width = self.scrollable_content_region.width
+            style = self.get_visual_style("transcript--marker")
+            return Strip(marker.render_segments(style), marker.cell_length).crop_extend(0, width, style.rich_style)
+        return super().render_line(y)
 
     def on_click(self, event: events.Click) -> None:
         index = (event.style.meta if event.style else {}).get("choice")
-        if index is not None and not self.has_class("answered"):
+        if index is None:
+            return
+        row = int(self.scroll_y) + event.y - self.gutter.top
+        block = self.block_at(row)
+        if block is not None and self.blocks[block].kind == "choices":
             event.stop()
-            self.add_class("answered")
-            self.post_message(self.Chosen(self.labels[index]))
-
-
-class Transcript(VerticalScroll):
-    def on_mount(self) -> None:
-        self.anchor()
-
-    def add(self, messages) -> None:
-        """Mount one bubble per message. A new section starts a fresh page (its reply opens with
-        the last section's recap), so the transcript never grows past one section's talk."""
-        if any(m.kind == "heading" for m in messages):
-            self.remove_children()
-        widgets = []
-        for m in messages:
-            widgets.append(Bubble(m))
-            if m.kind == "prompt" and m.items:
-                widgets.append(ChoiceBar(m.items))
-        for bar in self.query(ChoiceBar):
-            bar.add_class("answered")
-        if widgets:
-            self.mount_all(widgets)
+            labels = self.blocks[block].tag
+            self.post_message(self.Chosen(labels[index]))
 
 
 QUESTION = re.compile(r"^(\?|(?:what(?:'s| is| was| were)|who(?:'s| is| was| were)|tell me about|define|explain)"

@@ -1,7 +1,8 @@
 """The passage pane: the current section's paragraphs, glossary terms underlined and clickable.
 
-Text is built as `Content` objects from plain strings and styled by span, so nothing in the
-essay is ever parsed as markup.
+Text is built as `Content` from plain strings and styled by span, so nothing in the essay is
+ever parsed as markup. The pane is a `LineView`: a section is a list of blocks, kept per
+section so that stepping back and forth re-wraps nothing.
 """
 
 from __future__ import annotations
@@ -10,44 +11,14 @@ from dataclasses import dataclass
 
 from textual import events
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.cache import LRUCache
 from textual.content import Content
 from textual.message import Message
 from textual.style import Style
-from textual.widgets import Static
 
-TERM_STYLE = "underline"
+from guided_reader.tui.lines import Block, LineView
 
-
-class Paragraph(Static):
-    """One paragraph's text. Clicking a term posts TermClicked; hovering shows its short note."""
-
-    @dataclass
-    class TermClicked(Message):
-        entry_id: str
-
-    def __init__(self, number: int, content: Content, shorts: dict[str, str]) -> None:
-        super().__init__(content, classes="paragraph")
-        self.number = number
-        self._shorts = shorts
-
-    def show(self, number: int, content: Content, shorts: dict[str, str]) -> None:
-        self.number, self._shorts = number, shorts
-        self.update(content)
-
-    def _term_at(self, event: events.MouseEvent) -> str | None:
-        meta = event.style.meta if event.style else {}
-        return meta.get("term")
-
-    def on_mouse_move(self, event: events.MouseMove) -> None:
-        term = self._term_at(event)
-        self.tooltip = Content(self._shorts[term]) if term in self._shorts else None
-
-    def on_click(self, event: events.Click) -> None:
-        term = self._term_at(event)
-        if term:
-            event.stop()
-            self.post_message(self.TermClicked(term))
+MAX_WIDTH = 80  # a readable measure, number gutter included
 
 
 def paragraph_content(text: str, spans) -> Content:
@@ -59,18 +30,13 @@ def paragraph_content(text: str, spans) -> Content:
     return content
 
 
-def numbered(number: int, content: Content, shorts: dict[str, str]) -> Horizontal:
-    """A paragraph with its number in a margin, so wrapped lines keep their indent."""
-    return Horizontal(Static(Content(str(number)), classes="number"), Paragraph(number, content, shorts),
-                      classes="numbered")
-
-
-class PassagePane(VerticalScroll):
+class PassagePane(LineView, can_focus=True):
     """Scrolls the section's paragraphs; reports the first visible paragraph as it changes.
 
-    Single-letter keys work here (the chat input takes letters as text).
+    Clicking a term posts TermClicked; hovering one shows its short note.
     """
 
+    COMPONENT_CLASSES = {"block--title", "block--paragraph", "block--label"}
     BINDINGS = [
         Binding("n", "app.next", "Next", show=False),
         Binding("p", "app.back", "Prev", show=False),
@@ -88,52 +54,81 @@ class PassagePane(VerticalScroll):
     class TopParagraph(Message):
         number: int
 
-    def show(self, title: str, paragraphs: list[tuple[int, Content]], shorts: dict[str, str], top: int) -> None:
-        """Show a section, reusing the widgets already mounted: a section change then costs
-        text updates rather than tearing down and rebuilding the pane."""
-        titles = self.query(".passage-title")
-        if titles:
-            titles.first(Static).update(Content(title))
-        else:
-            self.mount(Static(Content(title), classes="passage-title"))
-        rows = list(self.query(".numbered"))
-        new = []
-        for i, (n, content) in enumerate(paragraphs):
-            if i < len(rows):
-                number, para = rows[i].children
-                number.update(Content(str(n)))
-                para.show(n, content, shorts)
-            else:
-                new.append(numbered(n, content, shorts))
-        for row in rows[len(paragraphs):]:
-            row.remove()
-        if new:
-            self.mount_all(new)
-        if not paragraphs or top <= paragraphs[0][0]:
-            self.scroll_home(animate=False)
-        else:
-            self.call_after_refresh(self.scroll_to_paragraph, top)
+    @dataclass
+    class TermClicked(Message):
+        entry_id: str
 
-    def paragraph(self, number: int) -> Paragraph | None:
-        return next((p for p in self.query(Paragraph) if p.number == number), None)
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.shorts: dict[str, str] = {}
+        self._sections: LRUCache[object, list[Block]] = LRUCache(64)
+        self._top = 0
+        self._pending: int | None = None
+
+    def show(self, key: object, title: str, paragraphs: list[tuple[int, Content]], top: int) -> None:
+        """Show a section. `key` identifies it (with what it hides), so its wrapped lines are reused."""
+        blocks = self._sections.get(key)
+        if blocks is None:
+            blocks = [Block(Content(title), kind="title", gap=1, max_width=MAX_WIDTH - 2)]
+            blocks += [Block(content, kind="paragraph", label=str(n), gutter=4, max_width=MAX_WIDTH, tag=n)
+                       for n, content in paragraphs]
+            self._sections[key] = blocks
+        self.set_blocks(blocks)
+        self._top = 0
+        self.scroll_to_paragraph(top)
+
+    def paragraph_block(self, number: int) -> int | None:
+        return next((i for i, b in enumerate(self.blocks) if b.tag == number), None)
 
     def scroll_to_paragraph(self, number: int) -> None:
-        paragraphs = list(self.query(Paragraph))
-        if not paragraphs or number <= paragraphs[0].number:
-            self.scroll_home(animate=False)
-            return
-        target = next((p for p in paragraphs if p.number == number), paragraphs[-1])
-        self.scroll_to_widget(target.parent, top=True, animate=False)
+        index = self.paragraph_block(number)
+        self._pending = None
+        if index is None or index <= 1 or not self.row_count:
+            self._pending = None if self.row_count else number
+            self.scroll_to(y=0, animate=False, immediate=True, force=True)
+        else:
+            self.scroll_to(y=self.block_top(index) + 1, animate=False, immediate=True, force=True)
+        self._report()
+
+    def laid_out(self) -> None:
+        if self._pending is not None:
+            number, self._pending = self._pending, None
+            self.scroll_to_paragraph(number)
 
     def first_paragraph(self) -> int:
-        """The number of the first paragraph whose bottom is below the top of the view."""
-        top = self.scroll_offset.y
-        for widget in self.query(Paragraph):
-            region = widget.parent.virtual_region
-            if region.y + region.height > top:
-                return widget.number
-        return 1
+        """The number of the first paragraph with a line at or below the top of the view."""
+        top = int(self.scroll_y)
+        for index in range(len(self.blocks)):
+            tag = self.blocks[index].tag
+            if tag is None:
+                continue
+            end = self._starts[index + 1] - self.blocks[index + 1].gap if index + 1 < len(self._starts) else self.row_count
+            if end > top:
+                return tag
+        return next((b.tag for b in self.blocks if b.tag is not None), 1)
+
+    def _report(self) -> None:
+        number = self.first_paragraph()
+        if number != self._top:
+            self._top = number
+            self.post_message(self.TopParagraph(number))
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
-        self.post_message(self.TopParagraph(self.first_paragraph()))
+        if self.row_count:
+            self._report()
+
+    # -- the mouse --------------------------------------------------------------------------
+    @staticmethod
+    def _term_at(event: events.MouseEvent) -> str | None:
+        return (event.style.meta if event.style else {}).get("term")
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        term = self._term_at(event)
+        self.tooltip = Content(self.shorts[term]) if term in self.shorts else None
+
+    def on_click(self, event: events.Click) -> None:
+        term = self._term_at(event)
+        if term:
+            event.stop()
+            self.post_message(self.TermClicked(term))

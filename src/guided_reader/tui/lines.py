@@ -1,0 +1,248 @@
+"""A text view drawn with Textual's line API: blocks of `Content`, wrapped once per width.
+
+The passage and the transcript are both `LineView`s. Changing what they show replaces data,
+not widgets: nothing is mounted per paragraph or per message, so a section change costs one
+wrap of the new text (cached per block and width) and a repaint of the visible lines.
+Mouse metadata in the text (terms, choices) reaches click and hover handlers as usual, and
+text selection works through the offsets that `render_line` applies to the text cells.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from textual.cache import LRUCache
+from textual.content import Content
+from textual.geometry import Offset, Size
+from textual.scroll_view import ScrollView
+from textual.selection import Selection
+from textual.strip import Strip
+
+EMPTY = Strip([], 0)
+
+
+@dataclass(eq=False)
+class Block:
+    """One paragraph or message: its text and how it sits in the view.
+
+    `kind` names the component class (`block--KIND`) that colours it; `bar` is a character
+    drawn down its left edge in the `bar--KIND` colour; `label` fills a gutter of `gutter`
+    cells on its first line (paragraph numbers). `tag` says what the block stands for.
+    """
+
+    content: Content
+    kind: str = "plain"
+    left: int = 0
+    right: int = 0
+    pad: int = 0
+    bar: str = ""
+    gap: int = 1
+    align: str = "left"
+    label: str = ""
+    gutter: int = 0
+    max_width: int = 0
+    tag: object = None
+    _wrapped: dict = field(default_factory=dict, repr=False)
+
+
+class Row(NamedTuple):
+    block: int  # index into the view's blocks (-1: none)
+    left: Strip  # margin, bar, gutter, padding: no selection offsets
+    text: Strip  # the text cells, selectable
+    right: Strip
+    plain: str
+
+
+class LineView(ScrollView):
+    """Scrolls a list of `Block`s; only the lines in view are drawn, from cached strips."""
+
+    ALLOW_SELECT = True
+    COMPONENT_CLASSES: set[str] = set()
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.blocks: list[Block] = []
+        self._rows: list[Row] = []
+        self._starts: list[int] = []  # first row of each block (after its gap)
+        self._width = 0
+        self._lines: LRUCache[int, Strip] = LRUCache(512)
+
+    @property
+    def allow_select(self) -> bool:
+        return True
+
+    # -- content --------------------------------------------------------------------------------
+    def set_blocks(self, blocks: list[Block]) -> None:
+        self.blocks = list(blocks)
+        self._relayout()
+
+    def extend(self, blocks: list[Block]) -> int:
+        """Add blocks at the end; returns the index of the first new one."""
+        first = len(self.blocks)
+        self.blocks.extend(blocks)
+        width = self._text_width()
+        if width and width == self._width:
+            for i in range(first, len(self.blocks)):
+                self._add_rows(i, width)
+            self._sized()
+        else:
+            self._relayout()
+        return first
+
+    def replace_block(self, index: int, block: Block) -> None:
+        """Swap one block for another of the same height (or relayout if it differs)."""
+        old = self.blocks[index]
+        self.blocks[index] = block
+        width = self._width
+        if width and len(self._block_rows(block, width)) == len(self._block_rows(old, width)) and block.gap == old.gap:
+            start = self._starts[index]
+            for j, row in enumerate(self._block_rows(block, width)):
+                self._rows[start + j] = row._replace(block=index)
+                self._lines.discard(start + j)
+            self.refresh()
+        else:
+            self._relayout()
+
+    # -- layout ---------------------------------------------------------------------------------
+    def _text_width(self) -> int:
+        return self.scrollable_content_region.width
+
+    def _relayout(self) -> None:
+        width = self._text_width()
+        self._width = width
+        self._rows, self._starts = [], []
+        if width > 0:
+            for i in range(len(self.blocks)):
+                self._add_rows(i, width)
+        self._sized()
+
+    def _sized(self) -> None:
+        self._lines.clear()
+        self.virtual_size = Size(self._width, len(self._rows))
+        self.refresh()
+
+    def _add_rows(self, index: int, width: int) -> None:
+        block = self.blocks[index]
+        blank = Row(index, Strip.blank(width, self.rich_style), EMPTY, EMPTY, "")
+        self._rows.extend([blank] * block.gap)
+        self._starts.append(len(self._rows))
+        self._rows.extend(row._replace(block=index) for row in self._block_rows(block, width))
+
+    def _block_rows(self, block: Block, width: int) -> list[Row]:
+        rows = block._wrapped.get(width)
+        if rows is None:
+            rows = block._wrapped[width] = self._wrap(block, width)
+        return rows
+
+    def _wrap(self, block: Block, width: int) -> list[Row]:
+        base = self.rich_style
+        style = self.get_visual_style(f"block--{block.kind}")
+        rich = style.rich_style
+        span = max(1, width - block.left - block.right)
+        if block.max_width:
+            span = min(span, block.max_width)
+        inner = max(1, span - len(block.bar) - block.gutter - 2 * block.pad)
+        bar = [Segment(block.bar, self.get_visual_style(f"bar--{block.kind}").rich_style)] if block.bar else []
+        rows = []
+        for n, line in enumerate(block.content.wrap(inner) or [Content("")]):
+            cells = line.cell_length
+            shift = inner - cells if block.align == "right" else 0
+            label = block.label if n == 0 else ""
+            left = [Segment(" " * block.left, base)] + bar
+            if block.gutter:
+                left.append(Segment(label.ljust(block.gutter)[: block.gutter], self.get_visual_style("block--label").rich_style))
+            left.append(Segment(" " * (block.pad + shift), rich))
+            text = Strip(line.render_segments(style), cells)
+            tail = inner - cells - shift + block.pad
+            right = [Segment(" " * tail, rich), Segment(" " * max(0, width - block.left - span), base)]
+            rows.append(Row(-1, Strip(left), text, Strip(right), line.plain))
+        return rows
+
+    def on_resize(self) -> None:
+        """Re-wrap for a new width, keeping the view on the same block (or at the end)."""
+        if self._text_width() != self._width:
+            if not self._rows:  # the first layout
+                self._relayout()
+                self.call_after_refresh(self.laid_out)
+                return
+            at_end = self.is_vertical_scroll_end and self.scroll_y > 0
+            anchor = self.block_at(int(self.scroll_y))
+            self._relayout()
+            self.call_after_refresh(self._restore_anchor, None if at_end else anchor)
+
+    def laid_out(self) -> None:
+        """Called once the view first has a width and its lines: scroll to where it should open."""
+
+    def _restore_anchor(self, anchor: int | None) -> None:
+        if anchor is None:
+            self.scroll_end(animate=False, immediate=True, force=True)
+        elif anchor < len(self._starts):
+            self.scroll_to(y=self.block_top(anchor), animate=False, immediate=True, force=True)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        for block in self.blocks:  # a new theme: colours are baked into the strips
+            block._wrapped.clear()
+        if self.is_mounted:
+            self._relayout()
+
+    # -- where things are ---------------------------------------------------------------------------
+    @property
+    def row_count(self) -> int:
+        return len(self._rows)
+
+    def block_at(self, row: int) -> int | None:
+        """The block that row `row` belongs to (a gap belongs to the block below it)."""
+        if not self._rows:
+            return None
+        return self._rows[min(max(row, 0), len(self._rows) - 1)].block
+
+    def block_top(self, index: int) -> int:
+        """The first row of block `index`, its gap included."""
+        return self._starts[index] - self.blocks[index].gap if index < len(self._starts) else 0
+
+    def find(self, text: str, block: int | None = None) -> Offset | None:
+        """Where `text` first shows, as an offset inside this widget's region (scrolled), or None."""
+        for y, row in enumerate(self._rows):
+            if (block is None or row.block == block) and text in row.plain:
+                x = row.left.cell_length + cell_len(row.plain[: row.plain.index(text)])
+                return Offset(x + self.gutter.left, y - int(self.scroll_y) + self.gutter.top)
+        return None
+
+    def text_of(self, index: int) -> str:
+        return "\n".join(r.plain for r in self._rows if r.block == index and r.plain)
+
+    # -- drawing --------------------------------------------------------------------------------
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        index = scroll_y + y
+        width = self.scrollable_content_region.width
+        if index >= len(self._rows):
+            return Strip.blank(width, self.rich_style)
+        selection = self.text_selection
+        if selection is None and (strip := self._lines.get(index)) is not None:
+            return strip
+        row = self._rows[index]
+        text = row.text
+        if selection is not None and (span := selection.get_span(index)) is not None:
+            start, end = span
+            end = len(row.plain) if end == -1 else end
+            if start < end:
+                before, chosen, after = text.divide([start, end, text.cell_length])
+                chosen = chosen.apply_style(self.screen.get_component_rich_style("screen--selection"))
+                text = Strip.join([before, chosen, after])
+        strip = Strip.join([row.left, text.apply_offsets(0, index), row.right])
+        strip = strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+        if selection is None:
+            self._lines[index] = strip
+        return strip
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        return selection.extract("\n".join(row.plain for row in self._rows)), "\n"
+
+    def selection_updated(self, selection: Selection | None) -> None:
+        self._lines.clear()
+        self.refresh()
