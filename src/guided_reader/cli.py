@@ -38,13 +38,20 @@ def out(text: str = "", wrap: bool = False) -> None:
     sys.stdout.write(text + "\n")
 
 
-def load(pack_dir: Path | str | None):
-    """The pack at `pack_dir` (the bundled essay by default), or Exit(2) with its problems."""
-    from guided_reader.core.loader import load_pack
+def load(pack_dir: Path | str | None, cache: bool = False):
+    """The pack at `pack_dir` (the bundled essay by default), or Exit(2) with its problems.
+
+    With `cache`, a current compiled copy is used if there is one (see core/compiled.py)."""
     from guided_reader.core.problems import PackError
 
     root = Path(pack_dir) if pack_dir else paths.default_pack_dir()
     try:
+        if cache:
+            from guided_reader.core.compiled import load_compiled
+
+            return load_compiled(root)
+        from guided_reader.core.loader import load_pack
+
         return load_pack(root)
     except PackError as exc:
         count = len(exc.problems)
@@ -159,7 +166,7 @@ def cmd_reset(args) -> int:
 
 
 def cmd_read(args) -> int:
-    pack = load(args.pack_dir)
+    pack = load(args.pack_dir, cache=not args.no_cache)
     if args.plain:
         from guided_reader.plain import run_plain
 
@@ -180,6 +187,7 @@ def build_parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     read.add_argument("pack_dir", nargs="?", metavar="PACK_DIR", help="a reading pack folder (default: the bundled essay)")
     read.add_argument("--plain", action="store_true", help="line mode on stdin/stdout (screen readers, pipes)")
     read.add_argument("--restart", action="store_true", help="start from the beginning; earlier answers are kept")
+    read.add_argument("--no-cache", action="store_true", help="load the pack from its files, not the compiled copy")
     read.add_argument("--version", action="version", version=f"guided-reader {__version__}")
     read.set_defaults(func=cmd_read)
 

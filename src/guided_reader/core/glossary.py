@@ -214,13 +214,10 @@ class GlossaryIndex:
 
         Every entry has a key, so an entry the essay never mentions maps to ().
         """
-        found: dict[str, dict[str, None]] = {e.id: {} for e in self._entries}
-        for section in sections:
-            for number in section.paragraph_numbers:
-                if 1 <= number <= len(paragraphs):
-                    for span in self.spot(paragraphs[number - 1]):
-                        found[span.entry_id][section.id] = None
-        return {entry_id: tuple(ids) for entry_id, ids in found.items()}
+        def mentions(number: int):
+            return [s.entry_id for s in self.spot(paragraphs[number - 1])] if 1 <= number <= len(paragraphs) else []
+
+        return occurrences(self._entries, sections, mentions)
 
     # -- lookup -----------------------------------------------------------------------------
 
@@ -291,6 +288,17 @@ _NOT_TERMS = frozenset(
     "should would will shall may might must i you we he she it they this that these those him "
     "her them me us yes no maybe because and but so or not if ok okay perhaps really".split())
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+(?=\S)", re.IGNORECASE)
+
+
+def occurrences(entries, sections, mentions) -> dict[str, tuple[str, ...]]:
+    """Entry id -> ids of the sections whose paragraphs mention it (`mentions(number)` gives
+    a paragraph's entry ids), in reading order; every entry has a key."""
+    found: dict[str, dict[str, None]] = {e.id: {} for e in entries}
+    for section in sections:
+        for number in section.paragraph_numbers:
+            for entry_id in mentions(number):
+                found[entry_id][section.id] = None
+    return {entry_id: tuple(ids) for entry_id, ids in found.items()}
 
 
 def parse_question(text: str) -> str | None:

@@ -8,9 +8,10 @@ state always gives the same reply.
 from __future__ import annotations
 
 import difflib
+import threading
 from dataclasses import dataclass, replace
 
-from guided_reader.core.glossary import GlossaryIndex, normalise, parse_question
+from guided_reader.core.glossary import GlossaryIndex, normalise, occurrences, parse_question
 from guided_reader.core.messages import Answered, Bookmarked, Completed, LookedUp, Message, Request
 from guided_reader.core.model import Entry, Pack, Prompt, Section
 
@@ -50,9 +51,31 @@ class Reply:
 class Guide:
     def __init__(self, pack: Pack, index: GlossaryIndex | None = None) -> None:
         self.pack = pack
-        self.index = index or GlossaryIndex(pack.glossary)
+        self._index = index or pack._index
+        self._index_lock = threading.Lock()
         self._prompts = {p.id: p for s in pack.sections for p in s.prompts}
         self._spotted: dict[int, tuple[str, ...]] = {}
+
+    @property
+    def index(self) -> GlossaryIndex:
+        """The glossary index, built on first use (a front end may build it in a thread
+        after its first screen: a compiled pack needs it only for lookups)."""
+        if self._index is None:
+            with self._index_lock:
+                if self._index is None:
+                    self._index = GlossaryIndex(self.pack.glossary)
+        return self._index
+
+    def spans(self, number: int) -> list[tuple[int, int, str]]:
+        """Paragraph `number`'s glossary mentions as (start, end, entry id): compiled, or spotted now."""
+        if self.pack.spots is not None:
+            return list(self.pack.spots[number - 1])
+        return [(s.start, s.end, s.entry_id) for s in self.index.spot(self.pack.paragraph(number))]
+
+    def occurrences(self) -> dict[str, tuple[str, ...]]:
+        """Entry id -> ids of the sections that mention it, in reading order."""
+        return occurrences(self.pack.glossary, self.pack.sections,
+                           lambda number: [entry_id for _, _, entry_id in self.spans(number)])
 
     # -- what the reader may see -------------------------------------------------------
     def section(self, state: GuideState) -> Section:
@@ -69,9 +92,9 @@ class Guide:
         """Entry ids spotted in section `index`, in order of first appearance."""
         if index not in self._spotted:
             seen: dict[str, None] = {}
-            for text in self.pack.section_text(self.pack.sections[index]):
-                for span in self.index.spot(text):
-                    seen.setdefault(span.entry_id, None)
+            for number in self.pack.sections[index].paragraph_numbers:
+                for _, _, entry_id in self.spans(number):
+                    seen.setdefault(entry_id, None)
             self._spotted[index] = tuple(seen)
         return self._spotted[index]
 

@@ -73,6 +73,10 @@ class Pack:
     glossary: tuple[Entry, ...]
     _entries: dict[str, Entry] = field(default_factory=dict, repr=False, compare=False)
     _sections: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+    # Filled by core.compiled: each paragraph's glossary mentions as (start, end, entry id),
+    # and the glossary index when it was built while compiling.
+    spots: tuple[tuple[tuple[int, int, str], ...], ...] | None = field(default=None, repr=False, compare=False)
+    _index: object = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._entries.update((e.id, e) for e in self.glossary)

@@ -24,6 +24,17 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
+def cache_dir() -> Path:
+    """Where compiled packs are cached: `cache/` in the data folder when GUIDED_READER_HOME
+    is set (the tests), else the platform's user cache folder (XDG_CACHE_HOME on Linux)."""
+    override = os.environ.get(HOME_ENV)
+    if override:
+        return Path(override).expanduser() / "cache"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
 def db_path() -> Path:
     return data_dir() / DB_NAME
 

@@ -18,7 +18,6 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Footer, Input, ProgressBar, Static
 
-from guided_reader.core.glossary import GlossaryIndex
 from guided_reader.core.messages import Request
 from guided_reader.core.model import Entry, Pack
 from guided_reader.core.session import Session
@@ -71,7 +70,6 @@ class ReaderApp(App):
         super().__init__()
         self.pack = pack
         self.session = Session(pack, store, restart=restart)
-        self.index: GlossaryIndex = self.session.guide.index
         self._occurrences: dict[str, tuple[str, ...]] | None = None
         self._shown_section = -1
         self._shorts = {e.id: e.short for e in pack.glossary}  # hover notes
@@ -96,8 +94,7 @@ class ReaderApp(App):
         if theme and theme in self.available_themes:
             self.theme = theme
         chat_input = self.query_one("#chat-input", Input)
-        terms = [name for e in self.pack.glossary for name in (e.term,) + e.aliases]
-        chat_input.suggester = CommandSuggester(terms)
+        chat_input.suggester = CommandSuggester(self.pack.glossary)
         chat_input.value = self.session.draft
         chat_input.cursor_position = len(chat_input.value)
         self.query_one(PassagePane).shorts = self._shorts
@@ -105,6 +102,8 @@ class ReaderApp(App):
         self.query_one(Transcript).add(self.session.opening())
         chat_input.focus()
         self.on_resize_layout(self.size.width)
+        # The first screen needs no glossary index when the pack is compiled: build it after.
+        self.call_after_refresh(self.run_worker, lambda: self.session.guide.index, thread=True, exit_on_error=False)
         if os.environ.get("GUIDED_READER_BENCH_EXIT"):  # scripts/bench.py: quit after the first paint
             self.call_after_refresh(self.exit)
 
@@ -137,9 +136,8 @@ class ReaderApp(App):
         paragraphs = []
         if key not in pane._sections:
             for n in section.paragraph_numbers:
-                text = self.pack.paragraph(n)
-                spans = [s for s in self.index.spot(text) if s.entry_id not in hidden]
-                paragraphs.append((n, paragraph_content(text, spans)))
+                spans = [s for s in self.session.guide.spans(n) if s[2] not in hidden]
+                paragraphs.append((n, paragraph_content(self.pack.paragraph(n), spans)))
         span = f"paragraph {section.first}" if section.first == section.last else f"paragraphs {section.first}-{section.last}"
         pane.show(key, f"{section.title}  ({span})", paragraphs, state.paragraph)
 
@@ -267,7 +265,7 @@ class ReaderApp(App):
 
     def action_glossary(self) -> None:
         if self._occurrences is None:
-            self._occurrences = self.index.occurrences(self.pack.sections, self.pack.paragraphs)
+            self._occurrences = self.session.guide.occurrences()
         from guided_reader.tui.glossary_screen import GlossaryScreen
 
         screen = GlossaryScreen(self.pack, self.visible_entries(), self._occurrences)

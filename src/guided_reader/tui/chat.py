@@ -182,10 +182,18 @@ QUESTION = re.compile(r"^(\?|(?:what(?:'s| is| was| were)|who(?:'s| is| was| wer
 class CommandSuggester(Suggester):
     """Completes `/commands`, and glossary terms after `?` or a question ("who was Tho…")."""
 
-    def __init__(self, terms: list[str]) -> None:
+    def __init__(self, entries) -> None:
         super().__init__(use_cache=False, case_sensitive=True)
-        # folded once here, not on every keystroke
-        self.terms = sorted((t.casefold(), t) for t in set(terms))
+        self.entries = entries
+        self._terms: list[tuple[str, str]] | None = None
+
+    @property
+    def terms(self) -> list[tuple[str, str]]:
+        """Every term and alias, folded once on first use (not at start-up, not per keystroke)."""
+        if self._terms is None:
+            names = {name for e in self.entries for name in (e.term, *e.aliases)}
+            self._terms = sorted((t.casefold(), t) for t in names)
+        return self._terms
 
     async def get_suggestion(self, value: str) -> str | None:
         if value.startswith("/") and " " not in value:

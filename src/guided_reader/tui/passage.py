@@ -22,11 +22,11 @@ MAX_WIDTH = 80  # a readable measure, number gutter included
 
 
 def paragraph_content(text: str, spans) -> Content:
-    """`text` with each spotted span underlined and tagged with its entry id."""
+    """`text` with each spotted (start, end, entry id) span underlined and tagged with its entry id."""
     content = Content(text)
-    for span in spans:
-        style = Style(underline=True) + Style.from_meta({"term": span.entry_id})
-        content = content.stylize(style, span.start, span.end)
+    for start, end, entry_id in spans:
+        style = Style(underline=True) + Style.from_meta({"term": entry_id})
+        content = content.stylize(style, start, end)
     return content
 
 

@@ -1,0 +1,100 @@
+"""The compiled-pack cache: used when current, rebuilt when stale, never trusted when wrong."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from guided_reader.core import paths
+from guided_reader.core.compiled import decode, encode, load_compiled
+from guided_reader.core.glossary import GlossaryIndex
+from guided_reader.core.loader import load_pack
+from guided_reader.core.model import Pack
+from minipack import ESSAY, write_pack
+
+
+def cached_files():
+    folder = paths.cache_dir()
+    return sorted(folder.glob("pack-*.json")) if folder.is_dir() else []
+
+
+def spotted(pack):
+    index = GlossaryIndex(pack.glossary)
+    return tuple(tuple((s.start, s.end, s.entry_id) for s in index.spot(t)) for t in pack.paragraphs)
+
+
+def test_the_bundled_pack_survives_the_round_trip():
+    pack = load_pack(paths.default_pack_dir())
+    data = json.loads(json.dumps(encode(pack)))
+    assert decode(Pack, {**data, "spots": None}).__class__ is Pack
+    again = decode(Pack, {**data, "spots": None})
+    assert again.sections == pack.sections and again.glossary == pack.glossary
+    assert again.paragraphs == pack.paragraphs and again.about == pack.about
+
+
+def test_a_second_load_comes_from_the_cache_and_equals_the_first(tmp_path, monkeypatch):
+    folder = write_pack(tmp_path / "pack")
+    first = load_compiled(folder)
+    [file] = cached_files()
+    assert first.spots == spotted(first)
+
+    def no_yaml(*args):
+        raise AssertionError("the pack was parsed again")
+
+    monkeypatch.setattr("guided_reader.core.compiled.load_pack", no_yaml)
+    second = load_compiled(folder)
+    assert second.sections == first.sections and second.glossary == first.glossary
+    assert second.spots == first.spots and second.root == folder
+    assert cached_files() == [file]
+
+
+def test_an_edited_pack_is_compiled_again(tmp_path):
+    folder = write_pack(tmp_path / "pack")
+    load_compiled(folder)
+    (folder / "essay.txt").write_text(ESSAY.replace("Bucharest", "Belgrade"), encoding="utf-8")
+    pack = load_compiled(folder)
+    assert "Belgrade" in pack.paragraph(1)
+    assert len(cached_files()) == 2
+
+
+@pytest.mark.parametrize("damage", [
+    lambda d: "not json at all {",
+    lambda d: json.dumps({**d, "shape": 999}),
+    lambda d: json.dumps({**d, "version": "0.0.0-other"}),
+    lambda d: json.dumps({**d, "spots": d["spots"][:-1]}),  # one paragraph short
+    lambda d: json.dumps({**d, "spots": [[[0, 10_000, "cominform"]]] + d["spots"][1:]}),  # past the text
+    lambda d: json.dumps({**d, "spots": [[[0, 3, "no-such-entry"]]] + d["spots"][1:]}),
+    lambda d: json.dumps({**d, "pack": {**d["pack"], "glossary": "oops"}}),
+    lambda d: json.dumps({**d, "pack": {**d["pack"], "extra": 1}}),
+    lambda d: json.dumps({**d, "pack": {k: v for k, v in d["pack"].items() if k != "title"}}),
+    lambda d: json.dumps([1, 2, 3]),
+], ids=["garbage", "shape", "version", "short", "out-of-range", "unknown-entry", "wrong-type", "extra-key",
+        "missing-key", "not-an-object"])
+def test_a_damaged_cache_is_ignored_and_rebuilt(tmp_path, damage):
+    folder = write_pack(tmp_path / "pack")
+    good = load_compiled(folder)
+    [file] = cached_files()
+    file.write_text(damage(json.loads(file.read_text(encoding="utf-8"))), encoding="utf-8")
+    again = load_compiled(folder)
+    assert again.sections == good.sections and again.glossary == good.glossary
+    assert again.spots == good.spots
+    assert json.loads(file.read_text(encoding="utf-8"))["spots"] == [list(map(list, p)) for p in good.spots]
+
+
+def test_a_cache_folder_that_is_a_file_only_costs_time(tmp_path):
+    folder = write_pack(tmp_path / "pack")
+    paths.cache_dir().parent.mkdir(parents=True)
+    paths.cache_dir().write_text("in the way", encoding="utf-8")
+    assert load_compiled(folder).spots == spotted(load_pack(folder))
+
+
+def test_no_cache_reads_the_files_and_writes_no_copy(tmp_path):
+    folder = write_pack(tmp_path / "pack")
+    run = [sys.executable, "-m", "guided_reader", str(folder), "--plain"]
+    subprocess.run(run + ["--no-cache"], input="/quit\n", text=True, capture_output=True, timeout=60, check=True)
+    assert cached_files() == []
+    subprocess.run(run, input="/quit\n", text=True, capture_output=True, timeout=60, check=True)
+    assert len(cached_files()) == 1
