@@ -64,6 +64,8 @@ class ReaderApp(App):
         _b("ctrl+q", "quit", "Quit"),
         Binding("pageup", "scroll_passage(-1)", "Scroll up", show=False, priority=True, id="page-up"),
         Binding("pagedown", "scroll_passage(1)", "Scroll down", show=False, priority=True, id="page-down"),
+        Binding("alt+up", "scroll_guide(-1)", "Guide up", show=False, priority=True, id="guide-up"),
+        Binding("alt+down", "scroll_guide(1)", "Guide down", show=False, priority=True, id="guide-down"),
     ]
 
     def __init__(self, pack: Pack, store: Store, restart: bool = False) -> None:
@@ -124,7 +126,8 @@ class ReaderApp(App):
         state = self.session.state
         count = len(self.pack.sections)
         section = self.pack.sections[state.section]
-        self.query_one("#section-label", Static).update(Content(f"  Section {state.section + 1} of {count}  "))
+        label = Content(f"  Section {state.section + 1} of {count}  ".rjust(len(f"  Section {count} of {count}  ")))
+        self.query_one("#section-label", Static).update(label, layout=False)  # same width: no layout pass
         self.query_one("#progress", ProgressBar).update(progress=len(state.completed))
         self.sub_title = section.title
         if state.section == self._shown_section:
@@ -298,6 +301,11 @@ class ReaderApp(App):
 
     def action_scroll_passage(self, direction: int) -> None:
         pane = self.query_one(PassagePane)
+        (pane.scroll_page_down if direction > 0 else pane.scroll_page_up)(animate=False)
+
+    def action_scroll_guide(self, direction: int) -> None:
+        """Page the transcript; reaching its end resumes following new replies."""
+        pane = self.query_one(Transcript)
         (pane.scroll_page_down if direction > 0 else pane.scroll_page_up)(animate=False)
 
     async def action_quit(self) -> None:

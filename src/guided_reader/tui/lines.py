@@ -69,15 +69,26 @@ class LineView(ScrollView):
         self._starts: list[int] = []  # first row of each block (after its gap)
         self._width = 0
         self._lines: LRUCache[int, Strip] = LRUCache(512)
+        self._pages: LRUCache[object, tuple] = LRUCache(32)
 
     @property
     def allow_select(self) -> bool:
         return True
 
     # -- content --------------------------------------------------------------------------------
-    def set_blocks(self, blocks: list[Block]) -> None:
+    def set_blocks(self, blocks: list[Block], key: object = None) -> None:
+        """Show `blocks`. With a `key`, the laid-out rows and drawn lines are kept, so showing
+        the same key again at the same width costs no wrapping and no drawing."""
         self.blocks = list(blocks)
-        self._relayout()
+        page = self._pages.get((key, self._text_width())) if key is not None else None
+        if page is None:
+            self._relayout()
+        else:
+            self._rows, self._starts, lines = page
+            self._sized()
+            self._lines = lines
+        if key is not None:
+            self._pages[(key, self._width)] = (self._rows, self._starts, self._lines)
 
     def extend(self, blocks: list[Block]) -> int:
         """Add blocks at the end; returns the index of the first new one."""
@@ -119,10 +130,28 @@ class LineView(ScrollView):
                 self._add_rows(i, width)
         self._sized()
 
-    def _sized(self) -> None:
-        self._lines.clear()
-        self.virtual_size = Size(self._width, len(self._rows))
-        self.refresh()
+    def _sized(self) -> None:  # (new lines: a fresh cache, so a kept page keeps its own)
+        """Set the new virtual size without a layout pass of the whole screen.
+
+        Assigning `virtual_size` asks Textual to lay out every widget again, which is most of a
+        section change's cost; the view's own size does not depend on it. Only the scrollbars
+        do: they are updated here, and a layout is asked for only when one appears or goes.
+        """
+        self._lines = LRUCache(512)
+        size = Size(self._width, len(self._rows))
+        if size == self.virtual_size:
+            self.refresh()
+            return
+        showing = self.show_vertical_scrollbar
+        self.set_reactive(ScrollView.virtual_size, size)
+        self._scroll_update(size)
+        self.scroll_to(y=min(self.scroll_y, self.max_scroll_y), animate=False, immediate=True, force=True)
+        if self.show_vertical_scrollbar != showing:
+            self.refresh(layout=True)
+        else:
+            self.refresh()
+            if showing:
+                self.vertical_scrollbar.refresh()
 
     def _add_rows(self, index: int, width: int) -> None:
         block = self.blocks[index]
@@ -186,6 +215,7 @@ class LineView(ScrollView):
         super().notify_style_update()
         for block in self.blocks:  # a new theme: colours are baked into the strips
             block._wrapped.clear()
+        self._pages.clear()
         if self.is_mounted:
             self._relayout()
 
@@ -244,5 +274,5 @@ class LineView(ScrollView):
         return selection.extract("\n".join(row.plain for row in self._rows)), "\n"
 
     def selection_updated(self, selection: Selection | None) -> None:
-        self._lines.clear()
+        self._lines = LRUCache(512)
         self.refresh()

@@ -73,7 +73,7 @@ class PassagePane(LineView, can_focus=True):
             blocks += [Block(content, kind="paragraph", label=str(n), gutter=4, max_width=MAX_WIDTH, tag=n)
                        for n, content in paragraphs]
             self._sections[key] = blocks
-        self.set_blocks(blocks)
+        self.set_blocks(blocks, key)
         self._top = 0
         self.scroll_to_paragraph(top)
 

@@ -85,6 +85,7 @@ KEYS_HELP = [
     ("F10", "show only the passage / only the guide / both"),
     ("ctrl+t", "change theme"),
     ("PageUp / PageDown", "scroll the passage, even while typing (j / k in the passage)"),
+    ("alt+up / alt+down", "scroll the guide's conversation, even while typing"),
     ("ctrl+q", "quit (your place and your draft are saved)"),
 ]
 
