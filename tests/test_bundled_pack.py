@@ -372,3 +372,8 @@ def test_lists_refer_to_real_glossary_entries(pack):
         assert wanted <= ids
     assert set(COMPOUND_TERMS) <= {t for t, _, _ in FACTS}
     assert OMITTED <= {a for _, _, aliases in FACTS for a in aliases}
+
+
+def test_the_bundled_pack_has_no_warnings(pack):
+    """`guided-reader check` warns about one-way see-also links; the bundled pack has none."""
+    assert [str(w) for w in pack.warnings] == []

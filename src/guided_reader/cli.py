@@ -73,13 +73,16 @@ def cmd_check(args) -> int:
     words = sum(len(p.split()) for p in pack.paragraphs)
     prompts = [p for s in pack.sections for p in s.prompts]
     kinds = Counter(e.kind for e in pack.glossary)
-    out(f"{args.pack_dir}: OK")
+    count = len(pack.warnings)
+    out(f"{args.pack_dir}: OK" + (f", with {count} warning{'s' if count != 1 else ''}" if count else ""))
     out(f"  pack       {pack.id}: {pack.title}, by {pack.author}")
     out(f"  text       {len(pack.paragraphs)} paragraphs, {words:,} words")
     out(f"  sections   {len(pack.sections)}")
     out(f"  prompts    {len(prompts)} ({sum(1 for p in prompts if p.choices)} with choices)")
     out(f"  notes      {sum(len(s.notes) for s in pack.sections)}")
     out(f"  glossary   {len(pack.glossary)} entries: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())))
+    for warning in pack.warnings:  # worth fixing, but the pack works: still exit 0
+        out(f"  warning: {one_line(str(warning))}")
     return OK
 
 

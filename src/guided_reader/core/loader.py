@@ -2,12 +2,14 @@
 
 The four files are checked one by one (file-level problems, then the schema), then across
 files: references resolve, ids are unique, sections cover every paragraph once and in order.
+Warnings, which `guided-reader check` prints without failing, go to `Pack.warnings`.
 """
 
 from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
+from guided_reader.core.glossary import GlossaryIndex
 from guided_reader.core.model import KINDS, Choice, Entry, Note, Pack, Prompt, Section
 from guided_reader.core.problems import PackError, Problem
 from guided_reader.core.schema import Checker, did_you_mean
@@ -184,7 +186,8 @@ def load_pack(root: Path) -> Pack:
     if problems or meta is None or sections is None or glossary is None:
         raise PackError(problems or [Problem(str(root), 0, 0, "", "the pack could not be read")])
     return Pack(meta["id"], meta["title"], meta["author"], meta["published"], meta["source"],
-                meta["about"], root, tuple(paragraphs), tuple(sections), tuple(glossary))
+                meta["about"], root, tuple(paragraphs), tuple(sections), tuple(glossary),
+                warnings=tuple(one_way_links(glossary, gloss_nodes)))
 
 
 def _sections(root: Path, problems: list[Problem], count: int | None):
@@ -250,3 +253,23 @@ def _cross_check(sections: list[Section], section_keys, glossary: list[Entry], n
             gc.add(nodes[i].items["spoiler_free_from"][1], f"glossary[{i}].spoiler_free_from",
                    f"no section has the id '{e.spoiler_free_from}'{did_you_mean(e.spoiler_free_from, section_ids)}")
     return sc.problems + gc.problems
+
+
+def one_way_links(glossary: list[Entry], nodes) -> list[Problem]:
+    """Warnings: entry A lists B in see_also and B's note names A, yet B does not link back to A."""
+    index = GlossaryIndex(glossary)
+    by_id = {e.id: e for e in glossary}
+    named: dict[str, set[str]] = {}  # entry id -> ids of the entries its note names
+    gc = Checker("glossary.yaml")
+    for i, e in enumerate(glossary):
+        for j, ref in enumerate(e.see_also):
+            target = by_id.get(ref)
+            if target is None or ref == e.id or e.id in target.see_also:
+                continue
+            if ref not in named:
+                named[ref] = {span.entry_id for span in index.spot(target.note)}
+            if e.id in named[ref]:
+                gc.add(nodes[i].items["see_also"][1].items[j], f"glossary[{i}].see_also[{j}]",
+                       f"one-way link: the note of '{ref}' names {e.term} but its see_also does not "
+                       f"list '{e.id}'; add it there, or drop this link")
+    return gc.problems
