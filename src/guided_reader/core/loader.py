@@ -2,7 +2,8 @@
 
 The four files are checked one by one (file-level problems, then the schema), then across
 files: references resolve, ids are unique, sections cover every paragraph once and in order.
-Warnings, which `guided-reader check` prints without failing, go to `Pack.warnings`.
+`load_pack_checked` also returns warnings, which `guided-reader check` prints without failing;
+they cost a pass over every note, so reading a pack does not compute them.
 """
 
 from __future__ import annotations
@@ -163,7 +164,16 @@ def _unique(items, what: str, c: Checker, nodes: list[Node], path) -> None:
 
 def load_pack(root: Path) -> Pack:
     """Load the pack in folder `root`, raising PackError listing every problem found."""
-    root = Path(root)
+    return _load(Path(root))[0]
+
+
+def load_pack_checked(root: Path) -> tuple[Pack, list[Problem]]:
+    """As `load_pack`, with the pack's warnings (one-way see-also links) for `guided-reader check`."""
+    pack, gloss_nodes = _load(Path(root))
+    return pack, one_way_links(list(pack.glossary), gloss_nodes)
+
+
+def _load(root: Path) -> tuple[Pack, list[Node]]:
     if not root.is_dir():
         raise PackError([Problem(str(root), 0, 0, "", "is not a pack folder (expected a directory)")])
     problems: list[Problem] = []
@@ -185,9 +195,9 @@ def load_pack(root: Path) -> Pack:
         problems.extend(_cross_check(sections, section_keys, glossary, gloss_nodes))
     if problems or meta is None or sections is None or glossary is None:
         raise PackError(problems or [Problem(str(root), 0, 0, "", "the pack could not be read")])
-    return Pack(meta["id"], meta["title"], meta["author"], meta["published"], meta["source"],
-                meta["about"], root, tuple(paragraphs), tuple(sections), tuple(glossary),
-                warnings=tuple(one_way_links(glossary, gloss_nodes)))
+    pack = Pack(meta["id"], meta["title"], meta["author"], meta["published"], meta["source"],
+                meta["about"], root, tuple(paragraphs), tuple(sections), tuple(glossary))
+    return pack, gloss_nodes
 
 
 def _sections(root: Path, problems: list[Problem], count: int | None):

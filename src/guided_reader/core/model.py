@@ -71,7 +71,6 @@ class Pack:
     paragraphs: tuple[str, ...]  # paragraphs[0] is paragraph 1
     sections: tuple[Section, ...]
     glossary: tuple[Entry, ...]
-    warnings: tuple = field(default=(), compare=False)  # core.problems.Problem: worth fixing, not fatal
     _entries: dict[str, Entry] = field(default_factory=dict, repr=False, compare=False)
     _sections: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
