@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from guided_reader.cli import main
-from guided_reader.core.loader import load_pack
+from guided_reader.core.loader import load_pack, load_pack_checked
 from guided_reader.core.problems import PackError
 from minipack import ESSAY, GLOSSARY, PACK, SECTIONS, write_pack
 
@@ -139,6 +139,32 @@ def test_check_summarises_a_good_pack(tmp_path, capsys):
     assert main(["check", str(folder)]) == 0
     out = capsys.readouterr().out
     assert "4 paragraphs" in out and "sections   2" in out and "3 person" in out
+    assert "warning" not in out
+
+
+ONE_WAY = sub(GLOSSARY, "note: General Secretary of the PCF from 1930 to 1964.",
+              "note: General Secretary of the PCF, which joined the Communist Information Bureau in 1947.")
+
+
+def test_check_warns_on_a_one_way_link_but_passes(tmp_path, capsys):
+    """Cominform links Thorez, and Thorez's note names the Cominform (by an alias) without linking back."""
+    folder = write_pack(tmp_path / "pack", glossary_yaml=ONE_WAY)
+    assert main(["check", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert ": OK, with 1 warning\n" in out
+    assert ("  warning: glossary.yaml:8:14: glossary[0].see_also[0]: one-way link: the note of 'thorez' "
+            "names Cominform but its see_also does not list 'cominform'") in out
+
+
+def test_linking_back_clears_the_warning(tmp_path, capsys):
+    both_ways = sub(ONE_WAY, "in 1947.\n", "in 1947.\n  see_also: [cominform]\n")
+    assert load_pack_checked(write_pack(tmp_path / "pack", glossary_yaml=both_ways))[1] == []
+    assert main(["check", str(write_pack(tmp_path / "pack2", glossary_yaml=both_ways))]) == 0
+    assert "warning" not in capsys.readouterr().out
+
+
+def test_a_link_to_an_entry_whose_note_does_not_name_it_is_no_warning(tmp_path):
+    assert load_pack_checked(write_pack(tmp_path / "pack"))[1] == []
 
 
 @pytest.mark.parametrize("junk", [b"\x89PNG\r\n\x1a\n\x00\x00binary", b"", b"- - - [[[", b"\xff\xfe"])

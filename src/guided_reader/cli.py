@@ -38,14 +38,20 @@ def out(text: str = "", wrap: bool = False) -> None:
     sys.stdout.write(text + "\n")
 
 
-def load(pack_dir: Path | str | None, cache: bool = False):
+def load(pack_dir: Path | str | None, cache: bool = False, checked: bool = False):
     """The pack at `pack_dir` (the bundled essay by default), or Exit(2) with its problems.
 
-    With `cache`, a current compiled copy is used if there is one (see core/compiled.py)."""
+    With `cache`, a current compiled copy is used if there is one (see core/compiled.py).
+    With `checked`, a (pack, warnings) pair: warnings are worth fixing but do not fail.
+    """
     from guided_reader.core.problems import PackError
 
     root = Path(pack_dir) if pack_dir else paths.default_pack_dir()
     try:
+        if checked:
+            from guided_reader.core.loader import load_pack_checked
+
+            return load_pack_checked(root)
         if cache:
             from guided_reader.core.compiled import load_compiled
 
@@ -76,17 +82,20 @@ def pack_for_id(pack_id: str | None, store):
 
 
 def cmd_check(args) -> int:
-    pack = load(args.pack_dir)
+    pack, warnings = load(args.pack_dir, checked=True)
     words = sum(len(p.split()) for p in pack.paragraphs)
     prompts = [p for s in pack.sections for p in s.prompts]
     kinds = Counter(e.kind for e in pack.glossary)
-    out(f"{args.pack_dir}: OK")
+    count = len(warnings)
+    out(f"{args.pack_dir}: OK" + (f", with {count} warning{'s' if count != 1 else ''}" if count else ""))
     out(f"  pack       {pack.id}: {pack.title}, by {pack.author}")
     out(f"  text       {len(pack.paragraphs)} paragraphs, {words:,} words")
     out(f"  sections   {len(pack.sections)}")
     out(f"  prompts    {len(prompts)} ({sum(1 for p in prompts if p.choices)} with choices)")
     out(f"  notes      {sum(len(s.notes) for s in pack.sections)}")
     out(f"  glossary   {len(pack.glossary)} entries: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())))
+    for warning in warnings:  # worth fixing, but the pack works: still exit 0
+        out(f"  warning: {one_line(str(warning))}")
     return OK
 
 

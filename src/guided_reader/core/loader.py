@@ -2,12 +2,15 @@
 
 The four files are checked one by one (file-level problems, then the schema), then across
 files: references resolve, ids are unique, sections cover every paragraph once and in order.
+`load_pack_checked` also returns warnings, which `guided-reader check` prints without failing;
+they cost a pass over every note, so reading a pack does not compute them.
 """
 
 from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
+from guided_reader.core.glossary import GlossaryIndex
 from guided_reader.core.model import KINDS, Choice, Entry, Note, Pack, Prompt, Section
 from guided_reader.core.problems import PackError, Problem
 from guided_reader.core.schema import Checker, did_you_mean
@@ -161,7 +164,16 @@ def _unique(items, what: str, c: Checker, nodes: list[Node], path) -> None:
 
 def load_pack(root: Path) -> Pack:
     """Load the pack in folder `root`, raising PackError listing every problem found."""
-    root = Path(root)
+    return _load(Path(root))[0]
+
+
+def load_pack_checked(root: Path) -> tuple[Pack, list[Problem]]:
+    """As `load_pack`, with the pack's warnings (one-way see-also links) for `guided-reader check`."""
+    pack, gloss_nodes = _load(Path(root))
+    return pack, one_way_links(list(pack.glossary), gloss_nodes)
+
+
+def _load(root: Path) -> tuple[Pack, list[Node]]:
     if not root.is_dir():
         raise PackError([Problem(str(root), 0, 0, "", "is not a pack folder (expected a directory)")])
     problems: list[Problem] = []
@@ -183,8 +195,9 @@ def load_pack(root: Path) -> Pack:
         problems.extend(_cross_check(sections, section_keys, glossary, gloss_nodes))
     if problems or meta is None or sections is None or glossary is None:
         raise PackError(problems or [Problem(str(root), 0, 0, "", "the pack could not be read")])
-    return Pack(meta["id"], meta["title"], meta["author"], meta["published"], meta["source"],
+    pack = Pack(meta["id"], meta["title"], meta["author"], meta["published"], meta["source"],
                 meta["about"], root, tuple(paragraphs), tuple(sections), tuple(glossary))
+    return pack, gloss_nodes
 
 
 def _sections(root: Path, problems: list[Problem], count: int | None):
@@ -250,3 +263,23 @@ def _cross_check(sections: list[Section], section_keys, glossary: list[Entry], n
             gc.add(nodes[i].items["spoiler_free_from"][1], f"glossary[{i}].spoiler_free_from",
                    f"no section has the id '{e.spoiler_free_from}'{did_you_mean(e.spoiler_free_from, section_ids)}")
     return sc.problems + gc.problems
+
+
+def one_way_links(glossary: list[Entry], nodes) -> list[Problem]:
+    """Warnings: entry A lists B in see_also and B's note names A, yet B does not link back to A."""
+    index = GlossaryIndex(glossary)
+    by_id = {e.id: e for e in glossary}
+    named: dict[str, set[str]] = {}  # entry id -> ids of the entries its note names
+    gc = Checker("glossary.yaml")
+    for i, e in enumerate(glossary):
+        for j, ref in enumerate(e.see_also):
+            target = by_id.get(ref)
+            if target is None or ref == e.id or e.id in target.see_also:
+                continue
+            if ref not in named:
+                named[ref] = {span.entry_id for span in index.spot(target.note)}
+            if e.id in named[ref]:
+                gc.add(nodes[i].items["see_also"][1].items[j], f"glossary[{i}].see_also[{j}]",
+                       f"one-way link: the note of '{ref}' names {e.term} but its see_also does not "
+                       f"list '{e.id}'; add it there, or drop this link")
+    return gc.problems
