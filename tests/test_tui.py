@@ -286,3 +286,25 @@ async def test_transcript_text_can_be_selected_and_copied(tmp_path):
         pane = app.query_one(PassagePane)
         text, _ = pane.get_selection(Selection(Offset(0, 3), None))
         assert "The Cominform met in Bucharest" in text
+
+
+async def test_a_flood_of_keys_and_a_dirty_paste_stay_within_the_input(tmp_path):
+    """A bracketed paste holding ESC bytes reaches the app as thousands of key events: they
+    are taken in bulk, capped at the input's limit, and the reader stays usable."""
+    from textual import events
+
+    from guided_reader.tui.chat import MAX_INPUT
+
+    app = app_for(tmp_path / "pack")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        box = app.query_one("#chat-input", Input)
+        for ch in "abc " * 3000:
+            app.post_message(events.Key(ch if ch != " " else "space", ch))
+        await pilot.pause(0.5)
+        assert len(box.value) == MAX_INPUT and box.value.startswith("abc abc")
+        box.value = ""
+        box.post_message(events.Paste("one\x1b[31m red\x07 line\nand a second\x00"))
+        await pilot.pause()
+        assert box.value == "one red line and a second"
+        await type_line(pilot, box.value)
+        assert "one red line and a second" in bubbles(app, "reader")[-1]

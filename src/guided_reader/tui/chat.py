@@ -21,6 +21,7 @@ from textual.widgets import Input
 
 from guided_reader.core.guide import COMMANDS
 from guided_reader.core.messages import Message
+from guided_reader.core.safe import one_line
 from guided_reader.tui.lines import Block, LineView
 
 LABELS = {"note": "Note", "entry": "", "recap": "", "prompt": "Question", "terms": ""}
@@ -205,10 +206,25 @@ class CommandSuggester(Suggester):
         return None
 
 
+MAX_INPUT = 10_000  # characters the input line holds: more is not an answer, it is an accident
+
+
 class ChatInput(Input):
-    """The input line; Tab accepts the suggested completion when there is one."""
+    """The input line; Tab accepts the suggested completion when there is one.
+
+    Typed keys that arrive faster than the screen refreshes are inserted together, once per
+    frame. Textual turns a bracketed paste that holds an ESC byte into thousands of single key
+    events; inserted one by one, each with its Changed message, they froze the reader for
+    seconds. Pasted text is cleaned of control characters and folded onto one line, and the
+    line holds at most MAX_INPUT characters, with a notice when some were left out.
+    """
 
     BINDINGS = [Binding("tab", "complete", "Complete", show=False)]
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._typed: list[str] = []
+        self._flushing = False
 
     def action_complete(self) -> None:
         if self._suggestion and self.cursor_at_end:
@@ -216,6 +232,44 @@ class ChatInput(Input):
             self.cursor_position = len(self.value)
         else:
             self.screen.focus_next()
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.is_printable and self._flushing:
+            event.stop()
+            event.prevent_default()
+            self._typed.append(event.character or "")
+            return
+        self._flush()
+        if event.is_printable:
+            event.stop()
+            event.prevent_default()
+            self._put(event.character or "")
+            self._flushing = True
+            self.call_after_refresh(self._flush)
+        # other keys go on to Input's own handler (Textual calls each class's _on_key in turn)
+
+    def _flush(self) -> None:
+        self._flushing = False
+        if self._typed:
+            text, self._typed = "".join(self._typed), []
+            self._put(text)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        event.stop()
+        event.prevent_default()  # not Input's handler too
+        self._flush()
+        self._put(one_line(event.text))
+
+    def _put(self, text: str) -> None:
+        """Insert `text` at the cursor (over the selection), as much of it as fits."""
+        start, end = sorted(self.selection)
+        room = MAX_INPUT - (len(self.value) - (end - start))
+        if len(text) > room:
+            text = text[: max(0, room)]
+            self.notify(f"The input line holds at most {MAX_INPUT:,} characters; the rest was left out.",
+                        severity="warning", markup=False)
+        if text:
+            self.replace(text, start, end)
 
 
 class GuidePane(Vertical):
