@@ -7,11 +7,14 @@ user for bad input: pack problems are printed as `file:line:col: key.path: messa
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import os
 import shutil
 import sys
 import textwrap
 from collections import Counter
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from guided_reader import __version__
@@ -27,6 +30,12 @@ class Exit(Exception):
     def __init__(self, code: int, message: str = "") -> None:
         super().__init__(message)
         self.code, self.message = code, message
+
+
+def err(text: str) -> None:
+    """One message on stderr (nowhere if stderr is closed)."""
+    if sys.stderr is not None:
+        sys.stderr.write(clean(text) + "\n")
 
 
 def out(text: str = "", wrap: bool = False) -> None:
@@ -46,6 +55,9 @@ def load(pack_dir: Path | str | None):
     root = Path(pack_dir) if pack_dir else paths.default_pack_dir()
     try:
         return load_pack(root)
+    except (OSError, ValueError) as exc:  # e.g. a name too long, or a NUL byte in it
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise Exit(BAD_INPUT, f"{one_line(str(root))}: cannot be read as a pack folder: {reason}") from None
     except PackError as exc:
         count = len(exc.problems)
         lines = [f"{root}: this reading pack has {count} problem{'s' if count != 1 else ''}:"]
@@ -118,57 +130,106 @@ def cmd_lookup(args) -> int:
     return OK if result.match else NOT_FOUND
 
 
-def cmd_journal(args) -> int:
-    from guided_reader.core.journal import render_journal
+def open_store(need_writes: bool):
+    """The state store, or Exit(2) saying why it cannot serve this command: a command that
+    reports or deletes what is saved must never answer from an empty stand-in."""
     from guided_reader.core.store import Store
 
     store = Store.open()
-    pack = pack_for_id(args.pack, store)
-    saved = store.load(pack.id)
+    usable = store.persistent if need_writes else store.complete
+    if not usable:
+        store.close()
+        raise Exit(BAD_INPUT, f"cannot use the saved progress: {store.why_not}; nothing was changed")
+    if store.persistent:  # e.g. an unreadable file moved aside: the reader must hear of it
+        for notice in store.take_notices():
+            err(f"guided-reader: {notice}")
+    return store
+
+
+def pack_id_arg(value: str | None) -> str:
+    if value is None:
+        return paths.DEFAULT_PACK
+    if not value.strip():
+        raise Exit(BAD_INPUT, "--pack needs a pack id (see `guided-reader packs`); it is empty")
+    return value
+
+
+def cmd_journal(args) -> int:
+    from guided_reader.core.journal import render_journal
+
+    pack_id_arg(args.pack)
+    with open_store(need_writes=False) as store:
+        pack = pack_for_id(args.pack, store)
+        saved = store.load(pack.id)
     text = render_journal(pack, saved)
-    if args.output:
+    if args.output and args.output != "-":
         target = Path(args.output)
         try:
             paths.write_text_atomic(target, text)
-        except OSError as exc:
-            raise Exit(BAD_INPUT, f"cannot write {target}: {exc.strerror or exc}") from None
+        except (OSError, ValueError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise Exit(BAD_INPUT, f"cannot write the journal to {one_line(str(target))}: {reason}") from None
         out(f"journal written to {target}")
     else:
         sys.stdout.write(clean(text))
     return OK if saved.answers or saved.completed or saved.lookups or saved.bookmarks else NOT_FOUND
 
 
-def cmd_reset(args) -> int:
-    from guided_reader.core.store import Store
+@contextmanager
+def holding(pack_id: str):
+    """Hold the pack's reader lock, or Exit(2) if another reader has the pack open."""
+    from guided_reader.core.readerlock import Busy, ReaderLock
 
-    store = Store.open()
-    pack_id = args.pack or paths.DEFAULT_PACK
-    if pack_id not in store.pack_ids():
-        out(f"nothing saved for '{one_line(pack_id)}'")
-        return NOT_FOUND
-    if not args.yes:
-        if not sys.stdin.isatty():
-            raise Exit(BAD_INPUT, "reset deletes every answer for this pack: pass --yes to confirm")
-        answer = input(f"Delete all reading progress and answers for '{pack_id}'? Type yes to confirm: ")
-        if answer.strip().lower() != "yes":
-            out("nothing deleted")
+    try:
+        lock = ReaderLock(pack_id).acquire()
+    except Busy as exc:
+        raise Exit(BAD_INPUT, str(exc)) from None
+    try:
+        yield lock
+    finally:
+        lock.release()
+
+
+def cmd_reset(args) -> int:
+    pack_id = pack_id_arg(args.pack)
+    with open_store(need_writes=True) as store, holding(pack_id):
+        if pack_id not in store.pack_ids():
+            out(f"nothing saved for '{one_line(pack_id)}'")
             return NOT_FOUND
-    store.reset(pack_id)
+        if not args.yes:
+            if sys.stdin is None or not sys.stdin.isatty():
+                raise Exit(BAD_INPUT, "reset deletes every answer for this pack: pass --yes to confirm")
+            try:
+                answer = input(f"Delete all reading progress and answers for '{one_line(pack_id)}'? "
+                               "Type yes to confirm: ")
+            except EOFError:
+                answer = ""
+                out()
+            if answer.strip().lower() != "yes":
+                out("nothing deleted")
+                return NOT_FOUND
+        store.reset(pack_id)
+        if not store.persistent:  # the delete itself failed: the file still holds everything
+            raise Exit(BAD_INPUT, f"could not delete the saved progress; nothing was changed. {store.take_notices()[-1]}")
     out(f"deleted the saved progress for '{one_line(pack_id)}'")
     return OK
 
 
 def cmd_read(args) -> int:
     pack = load(args.pack_dir)
-    if args.plain:
-        from guided_reader.plain import run_plain
+    if sys.stdin is None:
+        raise Exit(BAD_INPUT, "standard input is closed; give it a terminal or a file "
+                              "(for example `guided-reader --plain < answers.txt`)")
+    with holding(pack.id):
+        if args.plain:
+            from guided_reader.plain import run_plain
 
-        return run_plain(pack, restart=args.restart)
-    from guided_reader.tui.app import make_app
+            return run_plain(pack, restart=args.restart)
+        from guided_reader.tui.app import make_app
 
-    app = make_app(pack, restart=args.restart)
-    app.run()
-    return app.return_code or OK
+        app = make_app(pack, restart=args.restart)
+        app.run()
+        return app.return_code or OK
 
 
 def build_parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
@@ -206,8 +267,49 @@ def build_parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     return read, sub_parser
 
 
+def closed_streams() -> list[str]:
+    """The standard streams that are closed. Each closed descriptor is filled with /dev/null,
+    so that no file opened later (the database) lands on it and gets written as stdout."""
+    closed = []
+    for fd, name in ((0, "input"), (1, "output"), (2, "error")):
+        try:
+            os.fstat(fd)
+        except OSError:
+            os.open(os.devnull, os.O_RDWR)  # the lowest free descriptor: this one
+            closed.append(name)
+    for stream in (sys.stdout, sys.stderr):  # an unencodable name prints as "?", not a traceback
+        if stream is not None and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+    return closed
+
+
+OUTPUT_ERRORS = {errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT, errno.EBADF, errno.EINVAL}
+
+
+def drop_stdout() -> None:
+    """Point stdout at /dev/null, so that exiting does not fail again on what is left in it."""
+    with suppress(OSError, ValueError, AttributeError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if "output" in closed_streams():
+        err("guided-reader: standard output is closed; nothing to write to")
+        return BAD_INPUT
+    code = run(argv)
+    try:  # a full disk or a dead pipe shows here, not as a traceback at exit
+        sys.stdout.flush()
+    except BrokenPipeError:
+        drop_stdout()
+    except OSError as exc:
+        drop_stdout()
+        err(f"guided-reader: cannot write to standard output: {exc.strerror or exc}")
+        code = BAD_INPUT
+    return code
+
+
+def run(argv: list[str]) -> int:
     read, sub = build_parsers()
     try:
         args = (sub if argv and argv[0] in SUBCOMMANDS else read).parse_args(argv)
@@ -216,12 +318,18 @@ def main(argv: list[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else BAD_INPUT
     except Exit as exc:
         if exc.message:
-            sys.stderr.write(clean(exc.message) + "\n")
+            err(exc.message)
         return exc.code
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # e.g. `guided-reader lookup X | head -1`: the reader has what it wanted
-        import os
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        drop_stdout()
         return OK
+    except (OSError, EOFError, ValueError) as exc:  # e.g. stdout on a full disk, a name too long
+        reason = (exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)) or type(exc).__name__
+        where = f"{exc.filename}: " if isinstance(exc, OSError) and exc.filename else ""
+        if isinstance(exc, OSError) and not exc.filename and exc.errno in OUTPUT_ERRORS:
+            where = "cannot write to standard output: "  # files opened by name carry their name
+            drop_stdout()
+        err(f"guided-reader: {one_line(where + reason)}")
+        return BAD_INPUT
