@@ -220,6 +220,8 @@ def cmd_read(args) -> int:
     if sys.stdin is None:
         raise Exit(BAD_INPUT, "standard input is closed; give it a terminal or a file "
                               "(for example `guided-reader --plain < answers.txt`)")
+    if not args.plain and sys.stderr is None:  # Textual draws on stderr
+        raise Exit(BAD_INPUT, "standard error is closed: the reader draws its screen there")
     with holding(pack.id):
         if args.plain:
             from guided_reader.plain import run_plain

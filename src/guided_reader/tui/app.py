@@ -24,6 +24,7 @@ from guided_reader.core.messages import Request
 from guided_reader.core.model import Entry, Pack
 from guided_reader.core.session import Session
 from guided_reader.core.store import Store
+from guided_reader.tui import signals
 from guided_reader.tui.chat import ChoiceBar, CommandSuggester, GuidePane, Transcript
 from guided_reader.tui.passage import PassagePane, Paragraph, paragraph_content
 
@@ -124,6 +125,7 @@ class ReaderApp(App):
         self.query_one(Transcript).add(self.session.opening())
         chat_input.focus()
         self.on_resize_layout(self.size.width)
+        signals.install(self)  # issue 19: SIGTERM and SIGHUP quit cleanly (tui/signals.py)
         if os.environ.get("GUIDED_READER_BENCH_EXIT"):  # scripts/bench.py: quit after the first paint
             self.call_after_refresh(self.exit)
 
