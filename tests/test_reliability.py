@@ -439,6 +439,13 @@ def test_an_empty_pack_id_is_an_error(mini, command):
         assert len(st.load(paths.DEFAULT_PACK).answers) == 1
 
 
+@pytest.mark.parametrize("args", [["check", ""], ["lookup", "Thorez", "--pack", ""], ["--plain", ""]])
+def test_an_empty_pack_folder_name_is_an_error(args, tmp_path):
+    write_pack(tmp_path)  # the current folder is a pack: "" must not quietly mean it
+    result = guided(*args, cwd=tmp_path)
+    assert result.returncode == 2 and one_clean_line(result.stderr) == "the pack folder name is empty"
+
+
 BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
 

@@ -52,6 +52,8 @@ def load(pack_dir: Path | str | None):
     from guided_reader.core.loader import load_pack
     from guided_reader.core.problems import PackError
 
+    if pack_dir is not None and not str(pack_dir).strip():  # Path("") would be the current folder
+        raise Exit(BAD_INPUT, "the pack folder name is empty")
     root = Path(pack_dir) if pack_dir else paths.default_pack_dir()
     try:
         return load_pack(root)
