@@ -7,19 +7,18 @@ user for bad input: pack problems are printed as `file:line:col: key.path: messa
 from __future__ import annotations
 
 import argparse
-import errno
 import json
-import os
 import shutil
 import sys
 import textwrap
 from collections import Counter
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 
 from guided_reader import __version__
 from guided_reader.core import paths
 from guided_reader.core.safe import clean, one_line
+from guided_reader.streams import closed_streams, describe, drop_stdout, err, reason
 
 OK, NOT_FOUND, BAD_INPUT = 0, 1, 2
 MAX_SHOWN = 50  # problems printed at most: past that, the first ones tell the story
@@ -30,12 +29,6 @@ class Exit(Exception):
     def __init__(self, code: int, message: str = "") -> None:
         super().__init__(message)
         self.code, self.message = code, message
-
-
-def err(text: str) -> None:
-    """One message on stderr (nowhere if stderr is closed)."""
-    if sys.stderr is not None:
-        sys.stderr.write(clean(text) + "\n")
 
 
 def out(text: str = "", wrap: bool = False) -> None:
@@ -58,8 +51,7 @@ def load(pack_dir: Path | str | None):
     try:
         return load_pack(root)
     except (OSError, ValueError) as exc:  # e.g. a name too long, or a NUL byte in it
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise Exit(BAD_INPUT, f"{one_line(str(root))}: cannot be read as a pack folder: {reason}") from None
+        raise Exit(BAD_INPUT, f"{one_line(str(root))}: cannot be read as a pack folder: {reason(exc)}") from None
     except PackError as exc:
         count = len(exc.problems)
         lines = [f"{root}: this reading pack has {count} problem{'s' if count != 1 else ''}:"]
@@ -169,8 +161,7 @@ def cmd_journal(args) -> int:
         try:
             paths.write_text_atomic(target, text)
         except (OSError, ValueError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            raise Exit(BAD_INPUT, f"cannot write the journal to {one_line(str(target))}: {reason}") from None
+            raise Exit(BAD_INPUT, f"cannot write the journal to {one_line(str(target))}: {reason(exc)}") from None
         out(f"journal written to {target}")
     else:
         sys.stdout.write(clean(text))
@@ -271,31 +262,6 @@ def build_parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     return read, sub_parser
 
 
-def closed_streams() -> list[str]:
-    """The standard streams that are closed. Each closed descriptor is filled with /dev/null,
-    so that no file opened later (the database) lands on it and gets written as stdout."""
-    closed = []
-    for fd, name in ((0, "input"), (1, "output"), (2, "error")):
-        try:
-            os.fstat(fd)
-        except OSError:
-            os.open(os.devnull, os.O_RDWR)  # the lowest free descriptor: this one
-            closed.append(name)
-    for stream in (sys.stdout, sys.stderr):  # an unencodable name prints as "?", not a traceback
-        if stream is not None and hasattr(stream, "reconfigure"):
-            stream.reconfigure(errors="replace")
-    return closed
-
-
-OUTPUT_ERRORS = {errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT, errno.EBADF, errno.EINVAL}
-
-
-def drop_stdout() -> None:
-    """Point stdout at /dev/null, so that exiting does not fail again on what is left in it."""
-    with suppress(OSError, ValueError, AttributeError):
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-
-
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if "output" in closed_streams():
@@ -330,10 +296,5 @@ def run(argv: list[str]) -> int:
         drop_stdout()
         return OK
     except (OSError, EOFError, ValueError) as exc:  # e.g. stdout on a full disk, a name too long
-        reason = (exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)) or type(exc).__name__
-        where = f"{exc.filename}: " if isinstance(exc, OSError) and exc.filename else ""
-        if isinstance(exc, OSError) and not exc.filename and exc.errno in OUTPUT_ERRORS:
-            where = "cannot write to standard output: "  # files opened by name carry their name
-            drop_stdout()
-        err(f"guided-reader: {one_line(where + reason)}")
+        err(describe(exc))
         return BAD_INPUT
