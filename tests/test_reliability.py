@@ -153,6 +153,17 @@ def test_journal_command_in_the_reader_ignores_a_planted_link_in_the_current_fol
     assert victim.read_text() == "precious" and "He feared Moscow" in path.read_text()
 
 
+def test_journal_leaves_a_read_only_file_alone(mini, tmp_path, monkeypatch):
+    answered(mini, "He feared Moscow")
+    out = tmp_path / "journal.md"
+    out.write_text("kept")
+    out.chmod(0o444)
+    real_access = os.access  # root may write anything: ask as a user would be answered
+    monkeypatch.setattr(paths.os, "access", lambda p, mode, **k: False if mode & os.W_OK else real_access(p, mode))
+    assert cli.main(["journal", "--pack", "mini", "-o", str(out)]) == 2
+    assert out.read_text() == "kept"
+
+
 def test_journal_dash_is_stdout(mini, tmp_path):
     answered(mini, "He feared Moscow")
     code, stdout, _ = journal_to("-", cwd=tmp_path)
@@ -321,6 +332,30 @@ def test_reset_on_a_read_only_data_folder_says_so_and_deletes_nothing(mini, monk
     captured = capsys.readouterr()
     assert captured.out == ""
     assert f"the folder {paths.data_dir()} is read-only; nothing was changed" in one_clean_line(captured.err)
+    assert saved_answers() == ["keep me"]
+
+
+def test_reset_that_fails_on_the_disk_says_so_and_keeps_everything(mini, monkeypatch, capsys):
+    answered(mini, "keep me")
+    real_reset, real_transaction = Store.reset, store._transaction
+
+    def reset_on_a_failing_disk(self, pack_id):
+        def fail_on_disk(db, work):  # the in-memory copy it falls over to still works
+            if db is self._db and self.persistent:
+                raise sqlite3.OperationalError("disk I/O error")
+            return real_transaction(db, work)
+
+        with monkeypatch.context() as patch:
+            patch.setattr(store, "_transaction", fail_on_disk)
+            real_reset(self, pack_id)
+
+    monkeypatch.setattr(Store, "reset", reset_on_a_failing_disk)
+    assert cli.main(["reset", "--pack", "mini", "--yes"]) == 2
+    captured = capsys.readouterr()
+    assert "deleted" not in captured.out
+    message = one_clean_line(captured.err)
+    assert message.startswith("could not delete the saved progress; nothing was changed.")
+    assert "disk I/O error" in message
     assert saved_answers() == ["keep me"]
 
 

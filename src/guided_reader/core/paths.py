@@ -62,7 +62,7 @@ def write_text_atomic(target: Path | str, text: str) -> None:
     A regular file or a new name is replaced atomically: a temp file with a random name is
     created beside it (O_CREAT|O_EXCL, so a planted link is never followed), fsynced and
     renamed over it. A symlink is followed and its target replaced; a FIFO or a device is
-    written in place; a folder or a socket is refused with an OSError.
+    written in place; a folder, a socket or a read-only file is refused with an OSError.
     """
     real = Path(os.path.realpath(target))
     try:
@@ -73,6 +73,8 @@ def write_text_atomic(target: Path | str, text: str) -> None:
         raise IsADirectoryError(errno.EISDIR, "it is a folder, not a file", str(target))
     if st is not None and stat.S_ISSOCK(st.st_mode):
         raise OSError(errno.ENXIO, "it is a socket, not a file", str(target))
+    if st is not None and not os.access(real, os.W_OK):  # as `>` would: a read-only file stays
+        raise PermissionError(errno.EACCES, "the file is read-only", str(target))
     data = text.encode("utf-8")
     if st is not None and not stat.S_ISREG(st.st_mode):  # FIFO, character or block device
         with open(real, "wb") as f:
