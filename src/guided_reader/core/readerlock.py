@@ -62,9 +62,3 @@ class ReaderLock:
         if self._fd is not None:
             os.close(self._fd)  # closing drops the flock; the file stays, harmless and unlocked
             self._fd = None
-
-    def __enter__(self) -> ReaderLock:
-        return self.acquire()
-
-    def __exit__(self, *exc: object) -> None:
-        self.release()
