@@ -12,11 +12,13 @@ import shutil
 import sys
 import textwrap
 from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
 
 from guided_reader import __version__
 from guided_reader.core import paths
 from guided_reader.core.safe import clean, one_line
+from guided_reader.streams import closed_streams, describe, drop_stdout, err, reason
 
 OK, NOT_FOUND, BAD_INPUT = 0, 1, 2
 MAX_SHOWN = 50  # problems printed at most: past that, the first ones tell the story
@@ -46,6 +48,8 @@ def load(pack_dir: Path | str | None, cache: bool = False, checked: bool = False
     """
     from guided_reader.core.problems import PackError
 
+    if pack_dir is not None and not str(pack_dir).strip():  # Path("") would be the current folder
+        raise Exit(BAD_INPUT, "the pack folder name is empty")
     root = Path(pack_dir) if pack_dir else paths.default_pack_dir()
     try:
         if checked:
@@ -59,6 +63,8 @@ def load(pack_dir: Path | str | None, cache: bool = False, checked: bool = False
         from guided_reader.core.loader import load_pack
 
         return load_pack(root)
+    except (OSError, ValueError) as exc:  # e.g. a name too long, or a NUL byte in it
+        raise Exit(BAD_INPUT, f"{one_line(str(root))}: cannot be read as a pack folder: {reason(exc)}") from None
     except PackError as exc:
         count = len(exc.problems)
         lines = [f"{root}: this reading pack has {count} problem{'s' if count != 1 else ''}:"]
@@ -134,57 +140,107 @@ def cmd_lookup(args) -> int:
     return OK if result.match else NOT_FOUND
 
 
-def cmd_journal(args) -> int:
-    from guided_reader.core.journal import render_journal
+def open_store(need_writes: bool):
+    """The state store, or Exit(2) saying why it cannot serve this command: a command that
+    reports or deletes what is saved must never answer from an empty stand-in."""
     from guided_reader.core.store import Store
 
     store = Store.open()
-    pack = pack_for_id(args.pack, store)
-    saved = store.load(pack.id)
+    usable = store.persistent if need_writes else store.complete
+    if not usable:
+        store.close()
+        raise Exit(BAD_INPUT, f"cannot use the saved progress: {store.why_not}; nothing was changed")
+    if store.persistent:  # e.g. an unreadable file moved aside: the reader must hear of it
+        for notice in store.take_notices():
+            err(f"guided-reader: {notice}")
+    return store
+
+
+def pack_id_arg(value: str | None) -> str:
+    if value is None:
+        return paths.DEFAULT_PACK
+    if not value.strip():
+        raise Exit(BAD_INPUT, "--pack needs a pack id (see `guided-reader packs`); it is empty")
+    return value
+
+
+def cmd_journal(args) -> int:
+    from guided_reader.core.journal import render_journal
+
+    pack_id_arg(args.pack)
+    with open_store(need_writes=False) as store:
+        pack = pack_for_id(args.pack, store)
+        saved = store.load(pack.id)
     text = render_journal(pack, saved)
-    if args.output:
+    if args.output and args.output != "-":
         target = Path(args.output)
         try:
             paths.write_text_atomic(target, text)
-        except OSError as exc:
-            raise Exit(BAD_INPUT, f"cannot write {target}: {exc.strerror or exc}") from None
+        except (OSError, ValueError) as exc:
+            raise Exit(BAD_INPUT, f"cannot write the journal to {one_line(str(target))}: {reason(exc)}") from None
         out(f"journal written to {target}")
     else:
         sys.stdout.write(clean(text))
     return OK if saved.answers or saved.completed or saved.lookups or saved.bookmarks else NOT_FOUND
 
 
-def cmd_reset(args) -> int:
-    from guided_reader.core.store import Store
+@contextmanager
+def holding(pack_id: str):
+    """Hold the pack's reader lock, or Exit(2) if another reader has the pack open."""
+    from guided_reader.core.readerlock import Busy, ReaderLock
 
-    store = Store.open()
-    pack_id = args.pack or paths.DEFAULT_PACK
-    if pack_id not in store.pack_ids():
-        out(f"nothing saved for '{one_line(pack_id)}'")
-        return NOT_FOUND
-    if not args.yes:
-        if not sys.stdin.isatty():
-            raise Exit(BAD_INPUT, "reset deletes every answer for this pack: pass --yes to confirm")
-        answer = input(f"Delete all reading progress and answers for '{pack_id}'? Type yes to confirm: ")
-        if answer.strip().lower() != "yes":
-            out("nothing deleted")
+    try:
+        lock = ReaderLock(pack_id).acquire()
+    except Busy as exc:
+        raise Exit(BAD_INPUT, str(exc)) from None
+    try:
+        yield lock
+    finally:
+        lock.release()
+
+
+def cmd_reset(args) -> int:
+    pack_id = pack_id_arg(args.pack)
+    with open_store(need_writes=True) as store, holding(pack_id):
+        if pack_id not in store.pack_ids():
+            out(f"nothing saved for '{one_line(pack_id)}'")
             return NOT_FOUND
-    store.reset(pack_id)
+        if not args.yes:
+            if sys.stdin is None or not sys.stdin.isatty():
+                raise Exit(BAD_INPUT, "reset deletes every answer for this pack: pass --yes to confirm")
+            try:
+                answer = input(f"Delete all reading progress and answers for '{one_line(pack_id)}'? "
+                               "Type yes to confirm: ")
+            except EOFError:
+                answer = ""
+                out()
+            if answer.strip().lower() != "yes":
+                out("nothing deleted")
+                return NOT_FOUND
+        store.reset(pack_id)
+        if not store.persistent:  # the delete itself failed: the file still holds everything
+            raise Exit(BAD_INPUT, f"could not delete the saved progress; nothing was changed. {store.take_notices()[-1]}")
     out(f"deleted the saved progress for '{one_line(pack_id)}'")
     return OK
 
 
 def cmd_read(args) -> int:
     pack = load(args.pack_dir, cache=not args.no_cache)
-    if args.plain:
-        from guided_reader.plain import run_plain
+    if sys.stdin is None:
+        raise Exit(BAD_INPUT, "standard input is closed; give it a terminal or a file "
+                              "(for example `guided-reader --plain < answers.txt`)")
+    if not args.plain and sys.stderr is None:  # Textual draws on stderr
+        raise Exit(BAD_INPUT, "standard error is closed: the reader draws its screen there")
+    with holding(pack.id):
+        if args.plain:
+            from guided_reader.plain import run_plain
 
-        return run_plain(pack, restart=args.restart)
-    from guided_reader.tui.app import make_app
+            return run_plain(pack, restart=args.restart)
+        from guided_reader.tui.app import make_app
 
-    app = make_app(pack, restart=args.restart)
-    app.run()
-    return app.return_code or OK
+        app = make_app(pack, restart=args.restart)
+        app.run()
+        return app.return_code or OK
 
 
 def build_parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
@@ -225,6 +281,22 @@ def build_parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if "output" in closed_streams():
+        err("guided-reader: standard output is closed; nothing to write to")
+        return BAD_INPUT
+    code = run(argv)
+    try:  # a full disk or a dead pipe shows here, not as a traceback at exit
+        sys.stdout.flush()
+    except BrokenPipeError:
+        drop_stdout()
+    except OSError as exc:
+        drop_stdout()
+        err(f"guided-reader: cannot write to standard output: {exc.strerror or exc}")
+        code = BAD_INPUT
+    return code
+
+
+def run(argv: list[str]) -> int:
     read, sub = build_parsers()
     try:
         args = (sub if argv and argv[0] in SUBCOMMANDS else read).parse_args(argv)
@@ -233,12 +305,13 @@ def main(argv: list[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else BAD_INPUT
     except Exit as exc:
         if exc.message:
-            sys.stderr.write(clean(exc.message) + "\n")
+            err(exc.message)
         return exc.code
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # e.g. `guided-reader lookup X | head -1`: the reader has what it wanted
-        import os
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        drop_stdout()
         return OK
+    except (OSError, EOFError, ValueError) as exc:  # e.g. stdout on a full disk, a name too long
+        err(describe(exc))
+        return BAD_INPUT

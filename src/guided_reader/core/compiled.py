@@ -27,10 +27,17 @@ from guided_reader.core.model import Pack
 SHAPE = 1  # bump when the JSON layout changes
 
 
-def pack_key(root: Path) -> str:
-    """A hash of the pack folder's files (names and bytes) and the program's version."""
+HASH_LIMIT = 64 * 1024 * 1024  # a folder holding more than this is not cached (nor a valid pack)
+
+
+def pack_key(root: Path) -> str | None:
+    """A hash of the pack folder's regular files (names and bytes) and the program's version;
+    None when the folder holds too much to be worth hashing."""
     digest = hashlib.blake2b(f"{__version__}:{SHAPE}".encode(), digest_size=20)
-    for path in sorted(p for p in Path(root).iterdir() if p.is_file()):
+    files = sorted(p for p in Path(root).iterdir() if p.is_file())
+    if sum(p.stat().st_size for p in files) > HASH_LIMIT:
+        return None
+    for path in files:
         digest.update(path.name.encode("utf-8", "surrogateescape") + b"\0")
         digest.update(path.read_bytes())
         digest.update(b"\0")
@@ -137,9 +144,12 @@ def load_compiled(root: Path, use_cache: bool = True) -> Pack:
     if not use_cache or not root.is_dir():
         return compile_pack(root)
     try:
-        file = paths.cache_dir() / f"pack-{pack_key(root)}.json"
+        key = pack_key(root)
     except OSError:
+        key = None
+    if key is None:
         return compile_pack(root)
+    file = paths.cache_dir() / f"pack-{key}.json"
     pack = _read(file, root)
     if pack is None:
         pack = compile_pack(root)

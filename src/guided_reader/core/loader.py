@@ -30,7 +30,7 @@ ENTRY_OPTIONAL = ("aliases", "dates", "see_also", "spoiler_free_from")
 
 def _yaml(root: Path, name: str, problems: list[Problem]) -> tuple[Node | None, Checker]:
     checker = Checker(name)
-    text, file_problems = read_text(root / name, name)
+    text, file_problems = read_text(root, name)
     problems.extend(file_problems)
     if text is None:
         return None, checker
@@ -182,7 +182,7 @@ def _load(root: Path) -> tuple[Pack, list[Node]]:
     paragraphs: list[str] = []
     text_name = meta.get("text") if meta else None
     if isinstance(text_name, str) and not meta_c.problems:
-        text, text_problems = read_text(root / text_name, text_name)
+        text, text_problems = read_text(root, text_name)
         problems.extend(text_problems)
         if text is not None:
             paragraphs = split_paragraphs(text)

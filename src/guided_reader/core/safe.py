@@ -1,4 +1,4 @@
-"""Making any text safe to print to a terminal: control bytes and bidi overrides are dropped.
+"""Making any text safe to print to a terminal: control bytes and bidi controls are dropped.
 
 Pack text is validated on load, but reader input, queries and the journal pass through here
 before they reach stdout, so no escape sequence from data ever drives the terminal.
@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 
-UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Every bidi control: the marks (ALM, LRM, RLM), embeddings and overrides, and isolates.
+BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI}]")
 # Whole escape sequences, so that "\x1b[31mred" becomes "red" rather than "[31mred".
 ESCAPES = re.compile(
     r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"  # CSI
@@ -18,7 +20,7 @@ ESCAPES = re.compile(
 
 
 def clean(text: str) -> str:
-    """`text` without escape sequences, control characters (newline and tab kept) or bidi overrides."""
+    """`text` without escape sequences, control characters (newline and tab kept) or bidi controls."""
     return UNSAFE.sub("", ESCAPES.sub("", text))
 
 

@@ -27,6 +27,8 @@ from dataclasses import astuple, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from guided_reader import __version__
+
 from . import paths
 
 BUSY_TIMEOUT = 4.0  # seconds a write waits for another instance before giving up
@@ -116,8 +118,16 @@ def _to_v1(db: sqlite3.Connection) -> None:
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_to_v1]
 
 
+WRITTEN_BY = "schema-written-by"  # setting: the guided-reader version that last migrated the file
+
+
 class SchemaTooNew(Exception):
     """The file was written by a newer guided-reader: leave it alone rather than guess."""
+
+    def __init__(self, version: int, by: str | None) -> None:
+        needs = f"guided-reader {by} or later" if by else "the newer guided-reader that wrote it"
+        super().__init__(f"its schema version is {version}, but this guided-reader ({__version__}) "
+                         f"reads schema versions up to {len(MIGRATIONS)}; open it with {needs}")
 
 
 def _transaction(db: sqlite3.Connection, work: Callable[[sqlite3.Connection], object]):
@@ -140,10 +150,17 @@ def migrate(db: sqlite3.Connection) -> None:
     def upgrade(db: sqlite3.Connection) -> None:
         version, target = db.execute("PRAGMA user_version").fetchone()[0], len(MIGRATIONS)
         if version > target:
-            raise SchemaTooNew(f"schema {version}; this version knows up to {target}")
+            by = None
+            with suppress(sqlite3.Error):  # the newer layout may differ: the name is a courtesy
+                row = db.execute("SELECT value FROM setting WHERE key = ?", (WRITTEN_BY,)).fetchone()
+                by = row[0] if row else None
+            raise SchemaTooNew(version, by)
+        if version == target:
+            return
         for step in MIGRATIONS[version:]:
             step(db)
         db.execute(f"PRAGMA user_version = {target}")
+        db.execute("INSERT OR REPLACE INTO setting VALUES (?, ?)", (WRITTEN_BY, __version__))
 
     _transaction(db, upgrade)
 
@@ -191,6 +208,11 @@ def _is_corrupt(exc: BaseException) -> bool:
 def _in_memory(*sources: Callable[[], sqlite3.Connection]) -> sqlite3.Connection:
     """A migrated in-memory database holding a copy of the first source that can be read
     (empty if none can). Each source is closed once copied."""
+    return _copy(sources)[0]
+
+
+def _copy(sources) -> tuple[sqlite3.Connection, bool]:
+    """`_in_memory`, and whether one of the sources was copied."""
     for source in sources:
         mem = _connect(":memory:")
         try:
@@ -201,12 +223,12 @@ def _in_memory(*sources: Callable[[], sqlite3.Connection]) -> sqlite3.Connection
                 with suppress(*_FAULTS):
                     src.close()
             migrate(mem)
-            return mem
+            return mem, True
         except (*_FAULTS, SchemaTooNew):
             mem.close()
     mem = _connect(":memory:")
     migrate(mem)
-    return mem
+    return mem, False
 
 
 def _read_only_sources(path: Path) -> list[Callable[[], sqlite3.Connection]]:
@@ -278,6 +300,8 @@ class Store:
         self.path = path
         self.persistent = persistent
         self._notices = [] if why_not is None else [f"Progress will not be saved: {why_not}."]
+        self.why_not = why_not  # why the file is not used, for commands that must not pretend
+        self.complete = persistent  # does this store hold everything the file holds?
         self._identity = _identity(path) if persistent else None
 
     @classmethod
@@ -299,7 +323,7 @@ class Store:
             try:
                 return cls(_open_disk(path), path, True)
             except SchemaTooNew as exc:
-                reason = f"the database at {path} was written by a newer guided-reader ({exc})"
+                reason = f"the database at {path} is from a newer guided-reader: {exc}"
             except _FAULTS as exc:
                 reason = f"cannot open the database at {path} ({exc})"
                 if _is_corrupt(exc):
@@ -314,7 +338,11 @@ class Store:
                             f"{aside} and started afresh."
                         )
                         return store
-        return cls(_in_memory(*_read_only_sources(path)), path, False, reason)
+        sources = _read_only_sources(path)
+        db, copied = _copy(sources)
+        store = cls(db, path, False, reason)
+        store.complete = copied or not sources
+        return store
 
     def take_notices(self) -> list[str]:
         """Messages about faults since the last call, each given once."""

@@ -7,10 +7,11 @@ are refused here, with their line and column.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from guided_reader.core.problems import Problem
-from guided_reader.core.safe import UNSAFE
+from guided_reader.core.safe import BIDI, UNSAFE
 
 MAX_FILE_BYTES = 24 * 1024 * 1024  # a million-word essay is about 7 MB
 
@@ -20,7 +21,8 @@ FORBIDDEN = UNSAFE
 
 def describe(char: str) -> str:
     names = {"\x00": "a NUL byte", "\x1b": "an escape character (ESC)", "\r": "a carriage return"}
-    return names.get(char, f"the control character U+{ord(char):04X}")
+    kind = "bidi control" if re.match(f"[{BIDI}]", char) else "control character"
+    return names.get(char, f"the {kind} U+{ord(char):04X}")
 
 
 def position(text: str, offset: int) -> tuple[int, int]:
@@ -40,13 +42,18 @@ def forbidden_chars(text: str, file: str, limit: int = 20) -> list[Problem]:
     return problems
 
 
-def read_text(path: Path, file: str) -> tuple[str | None, list[Problem]]:
-    """Return the file's text, or None and the reasons it cannot be used."""
+def read_text(root: Path, file: str) -> tuple[str | None, list[Problem]]:
+    """Return the text of `file` in the pack folder `root`, or None and the reasons it cannot
+    be used. A symlink is followed only if where it leads is inside the pack folder too."""
     def fail(message: str, line: int = 0, col: int = 0) -> tuple[None, list[Problem]]:
         return None, [Problem(file, line, col, "", message)]
 
+    path = root / file
     if not path.exists():
-        return fail("file is missing")
+        return fail("file is missing" if not path.is_symlink() else "is a symlink to a missing file")
+    real, home = path.resolve(), root.resolve()
+    if not real.is_relative_to(home):
+        return fail(f"is a symlink to {real}, outside the pack folder; a pack must hold its own files")
     if not path.is_file():
         return fail("expected a file, found a directory" if path.is_dir() else "is not a regular file")
     try:

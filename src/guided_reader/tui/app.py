@@ -22,6 +22,7 @@ from guided_reader.core.messages import Request
 from guided_reader.core.model import Entry, Pack
 from guided_reader.core.session import Session
 from guided_reader.core.store import Store
+from guided_reader.tui import signals
 from guided_reader.tui.chat import CommandSuggester, GuidePane, Transcript
 from guided_reader.tui.passage import PassagePane, paragraph_content
 
@@ -106,6 +107,7 @@ class ReaderApp(App):
         self.on_resize_layout(self.size.width)
         # The first screen needs no glossary index when the pack is compiled: build it after.
         self.call_after_refresh(self.run_worker, lambda: self.session.guide.index, thread=True, exit_on_error=False)
+        signals.install(self)  # SIGTERM and SIGHUP quit cleanly (tui/signals.py)
         if os.environ.get("GUIDED_READER_BENCH_EXIT"):  # scripts/bench.py: quit after the first paint
             self.call_after_refresh(self.exit)
 
