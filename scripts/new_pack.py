@@ -17,7 +17,8 @@ What it does, in order:
   a sentence-initial common word ("The", "During") is never a candidate. Names of two or three
   capitalised words are guessed to be people; a surname seen alone becomes an alias;
 - writes pack.yaml, essay.txt, sections.yaml and glossary.yaml that `guided-reader check`
-  accepts, with every intro, recap, prompt and note left as a TODO for the author.
+  accepts, with every intro, recap, prompt and note left as a TODO for the author, and a
+  timeline.yaml holding only comments (no events yet) that shows the format.
 The files are written into a temporary folder next to OUT_DIR and renamed into place, so a
 failure leaves nothing half-written. A non-empty OUT_DIR is only replaced with --force.
 Exit codes: 0 written, 2 bad input (nothing written).
@@ -271,6 +272,20 @@ def glossary(cands: list[dict]) -> list[dict]:
     return entries
 
 
+TIMELINE = """\
+# The essay's events in date order (optional: an empty file means no timeline).
+# See docs/timeline.md. One event:
+#
+# - date: 1956-02-25              # YYYY, YYYY-MM or YYYY-MM-DD
+#   end: 1956-02-26               # optional: the last day of a span
+#   title: A short title
+#   note: Optional: what happened, in a sentence or two.
+#   entries: [some-glossary-id]   # glossary ids ([] for none)
+#   paragraphs: [1, 3]            # the paragraphs that mention it ([] for none)
+#   essay_says: February 24       # optional: the essay's own date, where it departs from the record
+"""
+
+
 def dump(data) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=10**6)
 
@@ -330,7 +345,8 @@ def run(args: argparse.Namespace) -> None:
             "published": "unknown", "source": "unknown", "text": "essay.txt",
             "about": "TODO: a note on the author and on when, where and why the essay was written."}
     write_atomically(out, {"pack.yaml": dump(meta), "essay.txt": "\n\n".join(paragraphs) + "\n",
-                           "sections.yaml": dump(secs), "glossary.yaml": dump(glossary(cands))})
+                           "sections.yaml": dump(secs), "glossary.yaml": dump(glossary(cands)),
+                           "timeline.yaml": TIMELINE})
     words = sum(len(p.split()) for p in paragraphs)
     tail = [line.strip() for line in tail if line.strip()]
     cut = f"removed {len(tail)} trailing lines from {tail[0][:50]!r}" if tail else "no trailing banner found"

@@ -1,4 +1,4 @@
-"""Write SVG screenshots of the reader for the README: the reader and the glossary browser.
+"""Write SVG screenshots of the reader for the README: the reader, the glossary browser and the timeline.
 
     python scripts/screenshot.py [OUT_DIR] [--pack DIR]
 
@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 async def shoot(out: Path, pack_dir: Path | None) -> list[Path]:
     from guided_reader.core import paths
     from guided_reader.core.loader import load_pack
+    from guided_reader.core.timeline import in_section
     from guided_reader.tui.app import make_app
 
     pack = load_pack(pack_dir or paths.default_pack_dir())
@@ -42,6 +43,16 @@ async def shoot(out: Path, pack_dir: Path | None) -> list[Path]:
         await pilot.pause(0.2)
         written.append(out / "glossary.svg")
         written[-1].write_text(app.export_screenshot(title="guided-reader: glossary"), encoding="utf-8")
+        if pack.timeline:  # on an event of this section whose essay date departs from the record
+            await pilot.press("f11")
+            await pilot.pause(0.2)
+            section = pack.sections[app.session.state.section]
+            here = [i for i, e in enumerate(pack.timeline) if e.essay_says and in_section(e, section)]
+            listing = app.screen.query_one("#timeline-list")
+            listing.highlighted = listing.get_option_index(str(here[0] if here else 0))
+            await pilot.pause(0.2)
+            written.append(out / "timeline.svg")
+            written[-1].write_text(app.export_screenshot(title="guided-reader: timeline"), encoding="utf-8")
     return written
 
 

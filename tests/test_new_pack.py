@@ -47,6 +47,14 @@ def test_rossi_scaffold_passes_check(rossi, capsys):
     assert not leftovers(out.parent)
 
 
+def test_rossi_scaffold_has_an_empty_commented_timeline(rossi):
+    out, _ = rossi
+    text = (out / "timeline.yaml").read_text(encoding="utf-8")
+    assert "date:" in text and "essay_says:" in text  # the format, shown in comments
+    assert all(line.startswith("#") for line in text.splitlines() if line.strip())
+    assert load_pack(out).timeline == ()
+
+
 def test_rossi_banner_is_gone_and_paragraphs_are_numbered(rossi):
     out, _ = rossi
     text = essay(out)

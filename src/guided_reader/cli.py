@@ -22,7 +22,7 @@ from guided_reader.streams import closed_streams, describe, drop_stdout, err, re
 
 OK, NOT_FOUND, BAD_INPUT = 0, 1, 2
 MAX_SHOWN = 50  # problems printed at most: past that, the first ones tell the story
-SUBCOMMANDS = ("lookup", "check", "journal", "packs", "where", "reset")
+SUBCOMMANDS = ("lookup", "check", "journal", "packs", "where", "reset", "timeline")
 
 
 class Exit(Exception):
@@ -100,9 +100,28 @@ def cmd_check(args) -> int:
     out(f"  prompts    {len(prompts)} ({sum(1 for p in prompts if p.choices)} with choices)")
     out(f"  notes      {sum(len(s.notes) for s in pack.sections)}")
     out(f"  glossary   {len(pack.glossary)} entries: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())))
+    if pack.timeline:
+        out(f"  timeline   {len(pack.timeline)} events")
     for warning in warnings:  # worth fixing, but the pack works: still exit 0
         out(f"  warning: {one_line(str(warning))}")
     return OK
+
+
+def cmd_timeline(args) -> int:
+    from guided_reader.core import timeline
+
+    pack = load(args.pack_dir)
+    if args.json:
+        data = timeline.as_json(pack)
+        for event in data["events"]:
+            event.update((k, clean(v)) for k, v in event.items() if isinstance(v, str))
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    elif not pack.timeline:
+        out(f"{pack.id}: this pack has no timeline")
+    for event in () if args.json else pack.timeline:
+        says = f"; the essay says: {one_line(event.essay_says)}" if event.essay_says else ""
+        out(f"{timeline.when(event)}: {one_line(event.title)} ({timeline.paragraphs_label(event)}{says})")
+    return OK if pack.timeline else NOT_FOUND
 
 
 def cmd_packs(args) -> int:
@@ -171,7 +190,7 @@ def cmd_journal(args) -> int:
     with open_store(need_writes=False) as store:
         pack = pack_for_id(args.pack, store)
         saved = store.load(pack.id)
-    text = render_journal(pack, saved)
+    text = render_journal(pack, saved, timeline=args.timeline)
     if args.output and args.output != "-":
         target = Path(args.output)
         try:
@@ -269,7 +288,12 @@ def build_parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     p = sub.add_parser("journal", help="write your answers, bookmarks and lookups as Markdown")
     p.add_argument("--pack", metavar="ID", help="pack id (default: the bundled essay)")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    p.add_argument("--timeline", action="store_true", help="add the timeline events of the sections read")
     p.set_defaults(func=cmd_journal)
+    p = sub.add_parser("timeline", help="the essay's events in date order, with their paragraphs")
+    p.add_argument("pack_dir", nargs="?", metavar="PACK_DIR", help="a reading pack folder (default: the bundled essay)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=cmd_timeline)
     sub.add_parser("packs", help="list the bundled packs").set_defaults(func=cmd_packs)
     sub.add_parser("where", help="print where your data lives").set_defaults(func=cmd_where)
     p = sub.add_parser("reset", help="delete the saved progress and answers of a pack")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from guided_reader.core.glossary import GlossaryIndex, normalise, occurrences, parse_question
 from guided_reader.core.messages import Answered, Bookmarked, Completed, LookedUp, Message, Request
 from guided_reader.core.model import Entry, Pack, Prompt, Section
+from guided_reader.core.timeline import listing as timeline_listing
 
 COMMANDS = {
     "next": "go on to the next section",
@@ -21,6 +22,7 @@ COMMANDS = {
     "go": "go to section N (a number, or the start of its title)",
     "contents": "list the sections",
     "glossary": "list the glossary terms",
+    "timeline": "the essay's events in date order, with their paragraphs",
     "hint": "a hint for the open question",
     "skip": "skip the open question",
     "bookmark": "bookmark where you are (add a label if you like)",
@@ -312,6 +314,8 @@ class Guide:
             label = f" as \"{arg}\"" if arg else ""
             text = f"Bookmarked paragraph {state.paragraph} in \"{section.title}\"{label}."
             return Reply((Message("info", text),), state, (event,))
+        if name == "timeline" and not self.pack.timeline:
+            return Reply((Message("info", "This reading pack has no timeline."),), state)
         listing = self.listing(state, name)
         p = self.prompt(state.prompt)
         if listing and p is not None:  # the open question comes back after the listing
@@ -343,6 +347,9 @@ class Guide:
                     groups.setdefault(e.kind, []).append(e.term)
             text = "\n".join(f"{kind}: {', '.join(sorted(terms, key=str.casefold))}" for kind, terms in sorted(groups.items()))
             return (Message("listing", text + "\n\nAsk about any of them, e.g. ?Cominform.", title="Glossary"),)
+        if name == "timeline":
+            text = timeline_listing(self.pack, self.section(state))
+            return (Message("listing", text, title="Timeline (* = mentioned in this section)"),)
         if name == "help":
             lines = [f"/{c:<9} {d}" for c, d in COMMANDS.items()]
             tips = ("Enter on an empty line continues. Type an answer to the open question, or a number to "

@@ -99,8 +99,22 @@ def _answers(pack: Pack, saved: Saved) -> list[str]:
     return out
 
 
-def render_journal(pack: Pack, saved: Saved) -> str:
-    """The whole journal as Markdown."""
+def _timeline(pack: Pack, read: list[str]) -> list[str]:
+    """The timeline events the sections read mention, in date order (`journal --timeline`)."""
+    from .timeline import events_of_sections, paragraphs_label, when
+
+    events = events_of_sections(pack, read)
+    if not events:
+        return []
+    out = ["## Timeline of the sections read", ""]
+    for e in events:
+        says = f"; the essay says: {inline(e.essay_says)}" if e.essay_says else ""
+        out.append(f"- {inline(when(e))}: {inline(e.title)} ({paragraphs_label(e)}{says})")
+    return out + [""]
+
+
+def render_journal(pack: Pack, saved: Saved, timeline: bool = False) -> str:
+    """The whole journal as Markdown; `timeline` adds the events of the sections read."""
     title = inline(pack.title)
     if pack.author.strip():
         title += f", by {inline(pack.author)}"
@@ -112,6 +126,8 @@ def render_journal(pack: Pack, saved: Saved) -> str:
         out += ["## Sections read", ""]
         out += [f"- {_section_title(pack, s)}: {_minutes(saved.seconds.get(s, 0.0))}" for s in read]
         out.append("")
+    if timeline:
+        out += _timeline(pack, read)
     if saved.answers:
         out += ["## Answers", "", *_answers(pack, saved)]
     if saved.bookmarks:

@@ -1,6 +1,6 @@
 """Load and validate a reading pack folder into a `Pack`, or raise `PackError` with every problem.
 
-The four files are checked one by one (file-level problems, then the schema), then across
+The four files (and the optional timeline.yaml, see core/timeline.py) are checked one by one (file-level problems, then the schema), then across
 files: references resolve, ids are unique, sections cover every paragraph once and in order.
 `load_pack_checked` also returns warnings, which `guided-reader check` prints without failing;
 they cost a pass over every note, so reading a pack does not compute them.
@@ -15,6 +15,8 @@ from guided_reader.core.model import KINDS, Choice, Entry, Note, Pack, Prompt, S
 from guided_reader.core.problems import PackError, Problem
 from guided_reader.core.schema import Checker, did_you_mean
 from guided_reader.core.textfile import read_text
+from guided_reader.core.timeline import FILE as TIMELINE_FILE
+from guided_reader.core.timeline import read_timeline
 from guided_reader.core.yamltree import Node, parse
 
 FORMAT = 1
@@ -28,7 +30,7 @@ ENTRY_KEYS = ("id", "term", "kind", "short", "note")
 ENTRY_OPTIONAL = ("aliases", "dates", "see_also", "spoiler_free_from")
 
 
-def _yaml(root: Path, name: str, problems: list[Problem]) -> tuple[Node | None, Checker]:
+def _yaml(root: Path, name: str, problems: list[Problem], may_be_empty: bool = False) -> tuple[Node | None, Checker]:
     checker = Checker(name)
     text, file_problems = read_text(root, name)
     problems.extend(file_problems)
@@ -36,7 +38,7 @@ def _yaml(root: Path, name: str, problems: list[Problem]) -> tuple[Node | None, 
         return None, checker
     node, parse_problems = parse(text, name)
     problems.extend(parse_problems)
-    if node is None and not parse_problems:
+    if node is None and not parse_problems and not may_be_empty:
         problems.append(Problem(name, 0, 0, "", "file is empty"))
     return (None if parse_problems else node), checker
 
@@ -104,10 +106,6 @@ def _prompt(node: Node, path: str, c: Checker) -> Prompt | None:
     return Prompt(values["id"], values["ask"], values["reflection"], values.get("hint"), choices, bool(once))
 
 
-def _items(keys: dict[str, Node], key: str, path: str, c: Checker) -> list[Node]:
-    return (c.seq(keys[key], f"{path}.{key}", allow_empty=True) or []) if key in keys else []
-
-
 def _section(node: Node, path: str, c: Checker) -> tuple[Section, dict[str, Node]] | None:
     keys = c.mapping(node, path, SECTION_KEYS, SECTION_OPTIONAL)
     if keys is None:
@@ -116,14 +114,14 @@ def _section(node: Node, path: str, c: Checker) -> tuple[Section, dict[str, Node
     title, intro, recap = (c.text(keys[k], f"{path}.{k}") if k in keys else None for k in ("title", "intro", "recap"))
     span = c.span(keys["paragraphs"], f"{path}.paragraphs") if "paragraphs" in keys else None
     notes: list[Note] = []
-    for i, item in enumerate(_items(keys, "notes", path, c)):
+    for i, item in enumerate(c.items(keys, "notes", path)):
         note = c.mapping(item, f"{path}.notes[{i}]", ("term", "text"))
         if note and "term" in note and "text" in note:
             term, text = c.ident(note["term"], f"{path}.notes[{i}].term"), c.text(note["text"], f"{path}.notes[{i}].text")
             if term and text:
                 notes.append(Note(term, text))
     prompts = []
-    for i, item in enumerate(_items(keys, "prompts", path, c)):
+    for i, item in enumerate(c.items(keys, "prompts", path)):
         prompts.append(_prompt(item, f"{path}.prompts[{i}]", c))
     if not (sid and title and intro and recap and span) or None in prompts:
         return None
@@ -168,9 +166,10 @@ def load_pack(root: Path) -> Pack:
 
 
 def load_pack_checked(root: Path) -> tuple[Pack, list[Problem]]:
-    """As `load_pack`, with the pack's warnings (one-way see-also links) for `guided-reader check`."""
+    """As `load_pack`, with every warning for `guided-reader check`: the timeline's (kept on
+    the pack) and one-way see-also links (found only here: they cost a pass over every note)."""
     pack, gloss_nodes = _load(Path(root))
-    return pack, one_way_links(list(pack.glossary), gloss_nodes)
+    return pack, list(pack.warnings) + one_way_links(list(pack.glossary), gloss_nodes)
 
 
 def _load(root: Path) -> tuple[Pack, list[Node]]:
@@ -193,11 +192,25 @@ def _load(root: Path) -> tuple[Pack, list[Node]]:
     problems.extend(meta_c.problems)
     if sections is not None and glossary is not None:
         problems.extend(_cross_check(sections, section_keys, glossary, gloss_nodes))
+    timeline, warnings = _timeline(root, problems, glossary, len(paragraphs) if paragraphs else None)
     if problems or meta is None or sections is None or glossary is None:
         raise PackError(problems or [Problem(str(root), 0, 0, "", "the pack could not be read")])
     pack = Pack(meta["id"], meta["title"], meta["author"], meta["published"], meta["source"],
-                meta["about"], root, tuple(paragraphs), tuple(sections), tuple(glossary))
+                meta["about"], root, tuple(paragraphs), tuple(sections), tuple(glossary),
+                timeline, tuple(warnings))
     return pack, gloss_nodes
+
+
+def _timeline(root: Path, problems: list[Problem], glossary, count: int | None):
+    """The optional timeline.yaml: events in date order and warnings (errors join `problems`)."""
+    path = root / TIMELINE_FILE
+    if not (path.exists() or path.is_symlink()):
+        return (), []
+    node, c = _yaml(root, TIMELINE_FILE, problems, may_be_empty=True)
+    ids = {e.id for e in glossary} if glossary is not None else None
+    events, warnings = read_timeline(node, c, ids, count)
+    problems.extend(c.problems)
+    return events, warnings
 
 
 def _sections(root: Path, problems: list[Problem], count: int | None):

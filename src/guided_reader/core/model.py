@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from guided_reader.core.problems import Problem
+
 KINDS = ("person", "organisation", "event", "concept", "publication", "place")
 
 
@@ -60,6 +62,19 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class Event:
+    """One dated event of the timeline (`timeline.yaml`); dates are YYYY, YYYY-MM or YYYY-MM-DD."""
+
+    date: str
+    title: str
+    end: str | None = None
+    note: str | None = None
+    entries: tuple[str, ...] = ()  # glossary ids
+    paragraphs: tuple[int, ...] = ()  # essay paragraph numbers
+    essay_says: str | None = None  # how the essay dates or describes it, where that departs from the record
+
+
+@dataclass(frozen=True)
 class Pack:
     id: str
     title: str
@@ -71,6 +86,8 @@ class Pack:
     paragraphs: tuple[str, ...]  # paragraphs[0] is paragraph 1
     sections: tuple[Section, ...]
     glossary: tuple[Entry, ...]
+    timeline: tuple[Event, ...] = ()  # in date order
+    warnings: tuple[Problem, ...] = ()  # problems that do not stop the pack loading
     _entries: dict[str, Entry] = field(default_factory=dict, repr=False, compare=False)
     _sections: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
     # Filled by core.compiled: each paragraph's glossary mentions as (start, end, entry id),

@@ -73,6 +73,10 @@ class Checker:
             return None
         return node.items
 
+    def items(self, keys: dict[str, Node], key: str, path: str) -> list[Node]:
+        """The items of the optional list `keys[key]`: [] when it is absent, empty or null."""
+        return (self.seq(keys[key], _join(path, key), allow_empty=True) or []) if key in keys else []
+
     def text(self, node: Node, path: str) -> str | None:
         if not isinstance(node, Scalar) or node.is_null:
             self.add(node, path, f"expected text, found {_kind(node)}")

@@ -10,7 +10,7 @@ import os
 from collections import Counter
 
 from textual import on
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -61,6 +61,7 @@ class ReaderApp(App):
         _b("f8", "next", "Next"),
         _b("f9", "switch_focus", "Focus", show=False),
         _b("f10", "zoom", "Zoom"),
+        _b("f11", "timeline", "Timeline"),  # timeline (issue 16)
         _b("ctrl+t", "change_theme", "Theme", show=False),
         _b("ctrl+q", "quit", "Quit"),
         Binding("pageup", "scroll_passage(-1)", "Scroll up", show=False, priority=True, id="page-up"),
@@ -280,6 +281,22 @@ class ReaderApp(App):
                 self.go_section(result[1])
 
         self.open_screen(screen, done)
+
+    # -- timeline (issue 16): the screen and what its choice does live in tui/timeline_screen.py
+    def action_timeline(self) -> None:
+        if not self.pack.timeline:
+            self.notify("This reading pack has no timeline.")
+            return
+        from guided_reader.tui.timeline_screen import TimelineScreen, follow
+
+        screen = TimelineScreen(self.pack, self.session.state.section, {e.id for e in self.visible_entries()})
+        self.open_screen(screen, lambda result: follow(self, result))
+
+    def get_system_commands(self, screen):
+        yield from super().get_system_commands(screen)
+        if self.pack.timeline:
+            yield SystemCommand("Timeline", "The essay's events in date order (F11)", self.action_timeline)
+    # -- end of timeline hook
 
     def action_terms(self) -> None:
         entries = [self.pack.entry(i) for i in self.session.guide.terms_in(self.session.state.section)]

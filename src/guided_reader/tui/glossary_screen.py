@@ -1,7 +1,8 @@
 """The glossary browser: every visible entry grouped by kind, filtered as you type.
 
-The entry view shows the note, see-also links that move within the browser, and the sections
-where the term occurs; choosing a section dismisses the screen with ("go", index).
+The entry view shows the note, see-also links that move within the browser, the sections
+where the term occurs and its timeline events; choosing a section or an event dismisses the
+screen with ("go", section index).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from textual.widgets.option_list import Option
 
 from guided_reader.core.glossary import normalise
 from guided_reader.core.model import KINDS, Entry, Pack
+from guided_reader.core.timeline import events_of_entry, section_of, when
 
 KIND_TITLES = {"person": "People", "organisation": "Organisations", "event": "Events",
                "concept": "Concepts", "publication": "Publications", "place": "Places"}
@@ -51,7 +53,7 @@ class GlossaryScreen(Screen):
             with Vertical(id="glossary-entry-pane"):
                 with VerticalScroll(id="glossary-entry-scroll"):
                     yield Static(Content("Choose a term on the left."), id="glossary-entry")
-                yield Static(Content("See also, and where it occurs (Enter to follow):"), classes="dim-label")
+                yield Static(Content("See also, where it occurs, and its events (Enter to follow):"), classes="dim-label")
                 yield OptionList(id="glossary-links")
         yield Footer(show_command_palette=False)
 
@@ -101,8 +103,8 @@ class GlossaryScreen(Screen):
             self.query_one("#glossary-links", OptionList).focus()
         elif option_id.startswith("see:"):
             self.show_entry(option_id[4:])
-        elif option_id.startswith("go:") and self.is_current:  # a late event must not pop another screen
-            self.dismiss(("go", int(option_id[3:])))
+        elif option_id.startswith(("go:", "event:")) and self.is_current:  # a late event must not pop another screen
+            self.dismiss(("go", int(option_id.rsplit(":", 1)[1])))
 
     def show_entry(self, entry_id: str) -> None:
         entry = self.pack.entry(entry_id)
@@ -119,6 +121,11 @@ class GlossaryScreen(Screen):
             index = self.pack.section_index(section_id)
             title = self.pack.sections[index].title
             links.append(Option(Content.assemble(("§ ", "bold"), f"{index + 1}. ", title), id=f"go:{index}"))
+        for i, event in enumerate(events_of_entry(self.pack, entry_id)):  # timeline events: jump to the first paragraph
+            if event.paragraphs:
+                index = section_of(self.pack, event.paragraphs[0])
+                links.append(Option(Content.assemble(("◷ ", "bold"), (when(event), "dim"), "  ", event.title),
+                                    id=f"event:{i}:{index}"))
         if not links:
             links = [Option(Content("(not named in the essay's text)"), disabled=True)]
         link_list = self.query_one("#glossary-links", OptionList)

@@ -83,6 +83,7 @@ KEYS_HELP = [
     ("F8 / n", "next section"),
     ("F9", "switch focus between passage and chat input"),
     ("F10", "show only the passage / only the guide / both"),
+    ("F11", "timeline: the essay's events in date order"),
     ("ctrl+t", "change theme"),
     ("PageUp / PageDown", "scroll the passage, even while typing (j / k in the passage)"),
     ("alt+up / alt+down", "scroll the guide's conversation, even while typing"),
