@@ -166,13 +166,13 @@ ROWS = [
     ("start", "/go nowhere", ["reader", "info"], [("info", "Say which section: /go 1 to /go 2")], {"section": 0}, []),
     ("start", "/go", ["reader", "info"], [("info", "Say which section")], {"section": 0}, []),
     # listings and requests for the front end
-    ("s2", "/contents", ["reader", "listing", "prompt"],
+    ("s2", "/contents", ["reader", "listing", "recall"],
      [("listing", "[x]  1. The opening (paragraphs 1-2)\n[*]  2. The ending (paragraphs 3-4)")],
      {"section": 1, "prompt": "crisis"}, [Request("contents")]),
-    ("start", "/glossary", ["reader", "listing", "prompt"], [("listing", "organisation: Cominform")],
+    ("start", "/glossary", ["reader", "listing", "recall"], [("listing", "organisation: Cominform")],
      {"prompt": "why-silent"}, [Request("glossary")]),
-    ("start", "/help", ["reader", "listing", "prompt"], [("listing", "/hint")], {"prompt": "why-silent"}, [Request("help")]),
-    ("start", "/HELP", ["reader", "listing", "prompt"], [("listing", "/quit")], {}, [Request("help")]),
+    ("start", "/help", ["reader", "listing", "recall"], [("listing", "/hint")], {"prompt": "why-silent"}, [Request("help")]),
+    ("start", "/HELP", ["reader", "listing", "recall"], [("listing", "/quit")], {}, [Request("help")]),
     ("start", "/quit", ["reader"], [("reader", "/quit")], {"prompt": "why-silent"}, [Request("quit")]),
     ("start", "/journal", ["reader"], [], {"prompt": "why-silent"}, [Request("journal")]),
     ("start", "/bookmark the key line", ["reader", "info"],
@@ -187,18 +187,18 @@ ROWS = [
      {"prompt": "why-silent"}, []),
     ("start", "/", ["reader", "info"], [("info", "Type /help")], {"prompt": "why-silent"}, []),
     # lookups in the middle of a prompt: the note, then the same question again, nothing answered
-    ("start", "what was the Cominform?", ["reader", "entry", "prompt"],
-     [("entry", "Founded in 1947 and dissolved in 1956.\n\nSee also: Thorez."), ("prompt", OPENING_ASK)],
+    ("start", "what was the Cominform?", ["reader", "entry", "recall"],
+     [("entry", "Founded in 1947 and dissolved in 1956.\n\nSee also: Thorez."), ("recall", OPENING_ASK)],
      {"prompt": "why-silent", "done": (), "answered": frozenset()}, [LookedUp("cominform", "Cominform", "opening")]),
-    ("choice", "Thorez?", ["reader", "entry", "prompt"],
-     [("entry", "General Secretary of the PCF"), ("prompt", CHOICE_ASK)],
+    ("choice", "Thorez?", ["reader", "entry", "recall"],
+     [("entry", "General Secretary of the PCF"), ("recall", CHOICE_ASK)],
      {"prompt": "pick-one", "done": ("why-silent",)}, [LookedUp("thorez", "Thorez", "opening")]),
     # an ambiguous or unknown term still leaves the question on screen
-    ("start", "Duclos?", ["reader", "info", "prompt"],
-     [("info", '"Duclos" could mean more than one thing: Jacques Duclos'), ("prompt", OPENING_ASK)],
+    ("start", "Duclos?", ["reader", "info", "recall"],
+     [("info", '"Duclos" could mean more than one thing: Jacques Duclos'), ("recall", OPENING_ASK)],
      {"prompt": "why-silent", "done": ()}, []),
-    ("start", "?zhdanovism", ["reader", "info", "prompt"],
-     [("info", 'There is no note for "zhdanovism".'), ("prompt", OPENING_ASK)], {"prompt": "why-silent"}, []),
+    ("start", "?zhdanovism", ["reader", "info", "recall"],
+     [("info", 'There is no note for "zhdanovism".'), ("recall", OPENING_ASK)], {"prompt": "why-silent"}, []),
     # lookups with nothing open
     ("s1-free", "Thorez", ["reader", "entry"], [("entry", "General Secretary")], {"prompt": None},
      [LookedUp("thorez", "Thorez", "opening")]),
@@ -278,7 +278,7 @@ def test_natural_questions_look_terms_up_and_keep_the_open_prompt(guide, start, 
     shown = [m for m in reply.messages if m.kind == "entry"]
     assert [m.entry for m in shown] == [entry]
     if state.prompt:
-        assert reply.messages[-1].kind == "prompt" and reply.messages[-1].prompt == state.prompt
+        assert reply.messages[-1].kind == "recall" and reply.messages[-1].prompt == state.prompt
     else:
         assert reply.messages[-1].kind == "entry"
 

@@ -75,7 +75,7 @@ def test_full_walk_through_the_mini_pack_over_a_pipe(mini, tmp_path):
              "> what was the Cominform?",
              "Cominform (organisation, 1947-1956) Founded in 1947 and dissolved in 1956.",
              "See also: Thorez.",
-             "Question: Why might Thorez say little?",  # offered again after the lookup
+             "Still open: Why might Thorez say little?",  # recalled in one line after the lookup
              "> He feared Moscow", "Guide: Silence kept his options open.",
              "Question: Which matters more here? 1. Moscow 2. Paris",
              "> 2", "Guide: Paris had its own reasons.",
@@ -86,7 +86,7 @@ def test_full_walk_through_the_mini_pack_over_a_pipe(mini, tmp_path):
              "Recap: The ending The crisis could not be hidden.",
              "You have reached the end of the essay (2 of 2 sections completed).",
              "Your place is saved.")
-    assert out.count("Question: Why might Thorez say little?") == 2
+    assert out.count("Why might Thorez say little?") == 2
     assert saved_answers() == [("why-silent", "He feared Moscow", None), ("pick-one", "Paris", "Paris")]
 
 
@@ -100,7 +100,7 @@ def test_walk_in_process_with_a_skip_a_label_and_a_lookup_mid_choice(mini):
              "Question: Why might Thorez say little?",
              "Question: Which matters more here?",  # Enter skipped the first question
              "> Thorez?", "Thorez (person) General Secretary of the PCF from 1930 to 1964.",
-             "Question: Which matters more here? 1. Moscow 2. Paris",  # the choices offered again
+             "Still open: Which matters more here? (1. Moscow, 2. Paris)",  # the choices recalled
              "> moscow", "Guide: Moscow set the line.",
              "Section 2 of 2: The ending",
              "> It all fell apart", "Guide: Events outran the line.",
@@ -116,8 +116,8 @@ def test_unknown_and_ambiguous_input_gets_a_reply_not_a_traceback(mini, tmp_path
     in_order(out,
              "There is no command /frobnicate.",
              "There is no command /nxt. Did you mean /next?",
-             '"Duclos" could mean more than one thing', "Question: Why might Thorez say little?",
-             'There is no note for "zhdanovism".', "Question: Why might Thorez say little?",
+             '"Duclos" could mean more than one thing', "Still open: Why might Thorez say little?",
+             'There is no note for "zhdanovism".', "Still open: Why might Thorez say little?",
              "There is no section 9",
              "/bookmark", "/journal", "/quit",
              "[*] 1. The opening (paragraphs 1-2)",
@@ -213,7 +213,7 @@ def test_the_printf_example_looks_the_term_up_and_keeps_the_question(walk_pack, 
     assert result.returncode == 0, result.stderr
     expected = ["> what was the Cominform?", f"{entry.term} ({entry.kind}", flat(entry.note)[:60]]
     if state.prompt:
-        expected.append(f"Question: {flat(guide.prompt(state.prompt).ask)}")
+        expected.append(flat(guide.recall(guide.prompt(state.prompt)).text))
     in_order(flat(result.stdout), *expected, "Your place is saved.")
 
 

@@ -69,6 +69,9 @@ class PlainWriter:
             self.para(m.text, "  ", "  ")
         elif m.kind == "terms":
             self.para(m.text, "", "  ")
+        elif m.kind == "recall":  # the open question in one line, its choices still numbered
+            choices = ", ".join(f"{i}. {label}" for i, label in enumerate(m.items, 1))
+            self.para(m.text + (f" ({choices})" if choices else ""), self.style("* ", DIM), "  ")
         elif m.kind == "info":
             self.para(m.text, self.style("* ", DIM), "  ")
         else:
@@ -81,6 +84,7 @@ class PlainWriter:
             lead = f"[{n}] "
             self.para(pack.paragraph(n), lead, " " * len(lead))
             self.out.write("\n")
+        session.set_seen(section.last)
 
 
 def run_plain(pack: Pack, restart: bool = False, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
@@ -89,7 +93,7 @@ def run_plain(pack: Pack, restart: bool = False, stdin: TextIO | None = None, st
     width = shutil.get_terminal_size((80, 24)).columns if tty else 80
     writer = PlainWriter(stdout, max(30, width), tty and not os.environ.get("NO_COLOR"))
     interactive = stdin.isatty()
-    session = Session(pack, Store.open(), restart=restart)
+    session = Session(pack, Store.open(), restart=restart, judge_reading=interactive)
     writer.para(f"{pack.title}, by {pack.author} ({pack.published})", "", "", BOLD)
     show(writer, session, session.opening(), echo=not interactive)
     if session.draft and interactive:

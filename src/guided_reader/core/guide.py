@@ -41,6 +41,7 @@ class GuideState:
     completed: tuple[str, ...] = ()  # section ids completed, in order
     paragraph: int = 1  # first paragraph in view
     finished: bool = False  # the reader has gone past the last section
+    read: bool = True  # the current section was really read, not stepped past (the session judges)
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class Guide:
         self._index_lock = threading.Lock()
         self._prompts = {p.id: p for s in pack.sections for p in s.prompts}
         self._spotted: dict[int, tuple[str, ...]] = {}
+        self._occurrences: dict[str, tuple[str, ...]] | None = None
 
     @property
     def index(self) -> GlossaryIndex:
@@ -75,9 +77,14 @@ class Guide:
         return [(s.start, s.end, s.entry_id) for s in self.index.spot(self.pack.paragraph(number))]
 
     def occurrences(self) -> dict[str, tuple[str, ...]]:
-        """Entry id -> ids of the sections that mention it, in reading order."""
-        return occurrences(self.pack.glossary, self.pack.sections,
-                           lambda number: [entry_id for _, _, entry_id in self.spans(number)])
+        """Entry id -> ids of the sections that mention it, in reading order (computed once;
+        a front end may compute it in a thread after its first screen)."""
+        if self._occurrences is None:
+            with self._index_lock:
+                if self._occurrences is None:
+                    self._occurrences = occurrences(self.pack.glossary, self.pack.sections,
+                                                    lambda number: [entry_id for _, _, entry_id in self.spans(number)])
+        return self._occurrences
 
     # -- what the reader may see -------------------------------------------------------
     def section(self, state: GuideState) -> Section:
@@ -164,6 +171,19 @@ class Guide:
     def ask(p: Prompt) -> Message:
         return Message("prompt", p.ask, prompt=p.id, items=tuple(c.label for c in p.choices))
 
+    @staticmethod
+    def recall(p: Prompt, limit: int = 90) -> Message:
+        """The open question in one line, after a lookup or a listing: it stays open, and its
+        choices (`items`) still count, without the whole question pushing the answer out of view."""
+        first = p.ask.split("\n")[0]
+        end = min((i + 1 for i in (first.find(". "), first.find("? ")) if i >= 0), default=len(first))
+        text = first[:end].strip()
+        if len(text) > limit:
+            text = text[: limit - 1].rsplit(" ", 1)[0] + "…"
+        elif end < len(p.ask.strip()):
+            text += " …"
+        return Message("recall", f"Still open: {text}", prompt=p.id, items=tuple(c.label for c in p.choices))
+
     def advance(self, state: GuideState) -> Reply:
         """Continue: past the open prompt, else to the next section with a recap."""
         if state.prompt:
@@ -171,9 +191,10 @@ class Guide:
         if state.finished:  # already past the end: say where the reader is, not the recap again
             return Reply((self._end(state),), state)
         section = self.section(state)
-        events: tuple[object, ...] = (Completed(section.id),)
-        completed = state.completed + ((section.id,) if section.id not in state.completed else ())
-        state = replace(state, completed=completed)
+        events: tuple[object, ...] = ()
+        if state.read:  # a section stepped past unread is not counted as read
+            events = (Completed(section.id),)
+            state = replace(state, completed=state.completed + ((section.id,) if section.id not in state.completed else ()))
         recap = Message("recap", section.recap, title=f"Recap: {section.title}")
         if state.section + 1 < len(self.pack.sections):
             entered = self.enter(state, state.section + 1)
@@ -241,7 +262,7 @@ class Guide:
         messages = [Message("entry", text, title=title, entry=entry.id)]
         p = self.prompt(state.prompt)
         if p is not None:
-            messages.append(self.ask(p))
+            messages.append(self.recall(p))
         return Reply(tuple(messages), state, (LookedUp(entry.id, query, self.section(state).id),))
 
     def lookup(self, state: GuideState, query: str) -> Reply:
@@ -257,8 +278,8 @@ class Guide:
             if result.suggestions:
                 text += " Did you mean: " + ", ".join(result.suggestions) + "?"
             message = Message("info", text)
-        p = self.prompt(state.prompt)  # the open question again, as after a found term
-        return Reply((message, self.ask(p)) if p is not None else (message,), state)
+        p = self.prompt(state.prompt)  # the open question recalled, as after a found term
+        return Reply((message, self.recall(p)) if p is not None else (message,), state)
 
     # -- the input line -------------------------------------------------------------------------
     def handle(self, state: GuideState, text: str) -> Reply:
@@ -318,8 +339,8 @@ class Guide:
             return Reply((Message("info", "This reading pack has no timeline."),), state)
         listing = self.listing(state, name)
         p = self.prompt(state.prompt)
-        if listing and p is not None:  # the open question comes back after the listing
-            listing += (self.ask(p),)
+        if listing and p is not None:  # the open question is recalled after the listing
+            listing += (self.recall(p),)
         return Reply(listing, state, (Request(name),))
 
     def _go(self, state: GuideState, arg: str) -> Reply:

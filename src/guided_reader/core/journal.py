@@ -126,6 +126,12 @@ def render_journal(pack: Pack, saved: Saved, timeline: bool = False) -> str:
         out += ["## Sections read", ""]
         out += [f"- {_section_title(pack, s)}: {_minutes(saved.seconds.get(s, 0.0))}" for s in read]
         out.append("")
+    here = saved.position.section if saved.position else None
+    skipped = [s.id for s in pack.sections if s.id in saved.seconds and s.id not in completed and s.id != here]
+    if skipped:
+        out += ["## Sections skipped", "", "Opened, then stepped past before they were read through:", ""]
+        out += [f"- {_section_title(pack, s)}" for s in skipped]
+        out.append("")
     if timeline:
         out += _timeline(pack, read)
     if saved.answers:

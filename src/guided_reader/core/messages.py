@@ -13,7 +13,8 @@ from dataclasses import dataclass
 class Message:
     """One turn of the conversation.
 
-    kind: heading | guide | note | terms | prompt | reader | entry | info | recap | listing
+    kind: heading | guide | note | terms | prompt | recall | reader | entry | info | recap | listing
+    (a recall is the open prompt again in one line, after a lookup or a listing)
     (a listing is the text form of a screen: contents, glossary, help)
     `entry` is a glossary id (note/entry kinds), `prompt` a prompt id, `items` the choice labels
     of a prompt or the entry ids of a terms list.

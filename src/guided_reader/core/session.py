@@ -20,13 +20,19 @@ from guided_reader.core.model import Pack
 from guided_reader.core.store import Position, Saved, Store
 
 
+SKIM_SECONDS = 60 / 1000  # per word: a section seen to its end in this time was read (1,000 words a minute)
+READ_SECONDS = 60 / 250  # per word: time enough to read it at an ordinary pace, end seen or not
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 class Session:
     def __init__(self, pack: Pack, store: Store, restart: bool = False,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, judge_reading: bool = True) -> None:
+        """`judge_reading` False counts every section stepped past as read (plain mode fed by a
+        pipe, where no one is reading and time means nothing)."""
         self.pack = pack
         self.store = store
         self.guide = Guide(pack)
@@ -40,6 +46,10 @@ class Session:
         self.opening_reply = self._open(saved, base, restart)
         self.state = self.opening_reply.state
         self._entered = clock()
+        self._seconds = dict(saved.seconds)  # time spent per section id, this visit included when it ends
+        self._answered_in = {a.section for a in saved.answers}
+        self._seen = 0  # the last paragraph of this section the reader has had on screen
+        self.judge_reading = judge_reading
         if self._position() != saved.position:
             self._save_position()
 
@@ -84,11 +94,25 @@ class Session:
     def send(self, text: str) -> Reply:
         """A line from the input box; the draft is spent."""
         self.draft = ""
-        return self.apply(self.guide.handle(self.state, text))
+        return self.apply(self.guide.handle(self._judged(), text))
+
+    def is_read(self) -> bool:
+        """Whether the current section counts as read: a question of it answered, or its end seen
+        after time enough to skim it, or time enough to read it."""
+        section = self.guide.section(self.state)
+        if not self.judge_reading or section.id in self._answered_in:
+            return True
+        words = sum(len(self.pack.paragraph(n).split()) for n in section.paragraph_numbers)
+        spent = self._seconds.get(section.id, 0.0) + max(0.0, self.clock() - self._entered)
+        seen_end = self._seen >= section.last
+        return (seen_end and spent >= words * SKIM_SECONDS) or spent >= words * READ_SECONDS
+
+    def _judged(self):
+        return replace(self.state, read=self.is_read())
 
     def action(self, name: str, arg: object = None) -> Reply:
         """A key or click: next, back, go (arg: index), hint, skip, bookmark, explain (arg: entry id)."""
-        g, s = self.guide, self.state
+        g, s = self.guide, self._judged()
         if name == "next":
             reply = g.advance(replace(s, prompt=None))
         elif name == "back":
@@ -113,6 +137,7 @@ class Session:
         for event in reply.events:
             if isinstance(event, Answered):
                 self.store.add_answer(pid, event.section, event.prompt, event.text, event.choice)
+                self._answered_in.add(event.section)
             elif isinstance(event, LookedUp):
                 self.store.add_lookup(pid, event.entry, event.query, event.section)
             elif isinstance(event, Bookmarked):
@@ -121,6 +146,7 @@ class Session:
                 self.store.mark_completed(pid, event.section)
         if reply.state.section != old.section:
             self._account_time(old.section)
+            self._seen = 0
         self.state = reply.state
         self._save_position()
         notices = tuple(Message("info", n, title="Note") for n in self.store.take_notices())
@@ -139,13 +165,19 @@ class Session:
             self.state = replace(self.state, paragraph=number)
             self._save_position()
 
+    def set_seen(self, number: int) -> None:
+        """The front end reports the last paragraph of this section it has shown so far."""
+        self._seen = max(self._seen, number)
+
     def close(self) -> None:
         self._account_time(self.state.section)
         self.store.close()
 
     def _account_time(self, index: int) -> None:
-        now = self.clock()
-        self.store.add_time(self.pack.id, self.pack.sections[index].id, max(0.0, now - self._entered))
+        now, section = self.clock(), self.pack.sections[index].id
+        spent = max(0.0, now - self._entered)
+        self._seconds[section] = self._seconds.get(section, 0.0) + spent
+        self.store.add_time(self.pack.id, section, spent)
         self._entered = now
 
     def _position(self) -> Position:

@@ -8,26 +8,26 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from functools import partial
 
 from textual import on
 from textual.app import App, SystemCommand
 from textual.await_complete import AwaitComplete
-from textual.binding import Binding
+from textual.reactive import reactive
 from textual.command import CommandPalette
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.widgets import Footer, Input, ProgressBar, Static
+from textual.widgets import Input, ProgressBar, Static
 
 from guided_reader.core.messages import Request
 from guided_reader.core.model import Entry, Pack
 from guided_reader.core.session import Session
 from guided_reader.core.store import Store
-from guided_reader.tui import signals
-from guided_reader.tui.chat import CommandSuggester, GuidePane, Transcript
+from guided_reader.tui import keys, signals
+from guided_reader.tui.chat import ChatInput, CommandSuggester, GuidePane, Transcript
 from guided_reader.tui.passage import PassagePane, paragraph_content
 
 NARROW = 100  # below this many columns the panes stack
-DRAFT_DELAY = 0.4  # seconds of quiet typing before the draft is saved
 
 
 def _terms_provider():
@@ -42,45 +42,22 @@ def _sections_provider():
     return SectionsProvider
 
 
-def _b(key: str, action: str, description: str, show: bool = True, id: str | None = None) -> Binding:
-    return Binding(key, action, description, show=show, id=id or action, priority=key.startswith(("f", "ctrl")))
-
-
 class ReaderApp(App):
     CSS_PATH = "reader.tcss"
     COMMANDS = App.COMMANDS | {_terms_provider, _sections_provider}
-    BINDINGS = [
-        _b("f1", "help", "Help"),
-        _b("f2", "contents", "Contents"),
-        _b("f3", "glossary", "Glossary"),
-        _b("f4", "command_palette", "Find"),
-        _b("ctrl+p", "command_palette", "Find", show=False, id="palette"),
-        _b("f5", "bookmark", "Bookmark", show=False),
-        _b("f6", "terms", "Terms", show=False),
-        _b("f7", "back", "Prev"),
-        _b("f8", "next", "Next"),
-        _b("f9", "switch_focus", "Focus", show=False),
-        _b("f10", "zoom", "Zoom"),
-        _b("f11", "timeline", "Timeline"),  # timeline (issue 16)
-        _b("ctrl+t", "change_theme", "Theme", show=False),
-        _b("ctrl+q", "quit", "Quit"),
-        Binding("pageup", "scroll_passage(-1)", "Scroll up", show=False, priority=True, id="page-up"),
-        Binding("pagedown", "scroll_passage(1)", "Scroll down", show=False, priority=True, id="page-down"),
-        Binding("alt+up", "scroll_guide(-1)", "Guide up", show=False, priority=True, id="guide-up"),
-        Binding("alt+down", "scroll_guide(1)", "Guide down", show=False, priority=True, id="guide-down"),
-    ]
+    BINDINGS = keys.app_bindings()
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW, "-wide")]  # below NARROW columns the panes stack
+    zoom: reactive[int] = reactive(0, init=False)  # 0 both panes, 1 passage only, 2 guide only
 
     def __init__(self, pack: Pack, store: Store, restart: bool = False) -> None:
         super().__init__()
         self.pack = pack
         self.session = Session(pack, store, restart=restart)
-        self._occurrences: dict[str, tuple[str, ...]] | None = None
         self._shown_section = -1
         self._shorts = {e.id: e.short for e in pack.glossary}  # hover notes
         self._spoilers = [e for e in pack.glossary if e.spoiler_free_from]  # hidden until their section
-        self._draft_timer = None
+        self._draft_pending = False
         self.title = pack.title
-        self.zoom = 0  # 0 both panes, 1 passage only, 2 guide only
 
     # -- layout ------------------------------------------------------------------------------
     def compose(self):
@@ -91,12 +68,14 @@ class ReaderApp(App):
         with Horizontal(id="panes"):
             yield PassagePane(id="passage", can_focus=True)
             yield GuidePane(id="guide")
-        yield Footer(show_command_palette=False)
+        yield keys.ReaderFooter(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
-        theme = self.session.store.get_setting("theme")
+        store = self.session.store
+        theme = store.get_setting("theme")
         if theme and theme in self.available_themes:
             self.theme = theme
+        self.theme_changed_signal.subscribe(self, self.remember_theme)
         chat_input = self.query_one("#chat-input", Input)
         chat_input.suggester = CommandSuggester(self.pack.glossary)
         chat_input.value = self.session.draft
@@ -105,23 +84,36 @@ class ReaderApp(App):
         self.refresh_passage()
         self.query_one(Transcript).add(self.session.opening())
         chat_input.focus()
-        self.on_resize_layout(self.size.width)
-        # The first screen needs no glossary index when the pack is compiled: build it after.
-        self.call_after_refresh(self.run_worker, lambda: self.session.guide.index, thread=True, exit_on_error=False)
+        zoom = store.get_setting("zoom")
+        if zoom in ("1", "2"):
+            self.zoom = int(zoom)
+        # The first screen needs neither the glossary index nor where each term occurs (for the
+        # glossary browser) when the pack is compiled: both are built after it, in a thread.
+        self.call_after_refresh(self.run_worker, self._indexes, thread=True, exit_on_error=False)
         signals.install(self)  # SIGTERM and SIGHUP quit cleanly (tui/signals.py)
         if os.environ.get("GUIDED_READER_BENCH_EXIT"):  # scripts/bench.py: quit after the first paint
             self.call_after_refresh(self.exit)
 
-    def on_resize(self, event) -> None:
-        self.on_resize_layout(event.size.width)
+    def _indexes(self) -> None:
+        self.session.guide.index
+        self.session.guide.occurrences()
 
-    def on_resize_layout(self, width: int) -> None:
-        self.screen.set_class(width < NARROW, "narrow")
+    def remember_theme(self, theme) -> None:
+        if self.session.store.get_setting("theme") != theme.name:
+            self.session.store.set_setting("theme", theme.name)
 
-    def watch_theme(self, theme: str) -> None:
-        store = self.session.store if hasattr(self, "session") else None
-        if store is not None and store.get_setting("theme") != theme:
-            store.set_setting("theme", theme)
+    def watch_zoom(self, zoom: int) -> None:
+        self.screen.set_class(zoom == 1, "passage-only")
+        self.screen.set_class(zoom == 2, "guide-only")
+        (self.query_one(PassagePane) if zoom == 1 else self.query_one("#chat-input", Input)).focus()
+        if self.session.store.get_setting("zoom") != str(zoom):
+            self.session.store.set_setting("zoom", str(zoom))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Scrolling keys are the reader's, not a dialog's: over a dialog they go to the dialog."""
+        if action.startswith(("scroll_passage", "scroll_guide")):
+            return self.screen is self.screen_stack[0]
+        return True
 
     # -- the passage -------------------------------------------------------------------------
     def refresh_passage(self) -> None:
@@ -155,6 +147,10 @@ class ReaderApp(App):
     def remember_paragraph(self, event: PassagePane.TopParagraph) -> None:
         self.session.set_paragraph(event.number)
 
+    @on(PassagePane.Seen)
+    def seen_paragraph(self, event: PassagePane.Seen) -> None:
+        self.session.set_seen(event.number)
+
     @on(PassagePane.TermClicked)
     def term_clicked(self, event: PassagePane.TermClicked) -> None:
         self.explain_entry(event.entry_id)
@@ -173,30 +169,28 @@ class ReaderApp(App):
             if isinstance(event, Request):
                 self.call_later(self.fulfil, event.what)
 
-    def fulfil(self, what: str) -> None:
-        if what == "quit":
-            self.action_quit()
-        elif what == "journal":
+    async def fulfil(self, what: str) -> None:
+        if what == "journal":
             self.write_journal()
         else:
-            getattr(self, f"action_{what}")()
+            await self.run_action(what)
 
     @on(Input.Submitted, "#chat-input")
     def send(self, event: Input.Submitted) -> None:
         text = event.value
         event.input.value = ""
-        self._cancel_draft_timer()
         self.show_reply(self.session.send(text))
 
     @on(Input.Changed, "#chat-input")
     def draft_changed(self, event: Input.Changed) -> None:
-        self._cancel_draft_timer()
-        self._draft_timer = self.set_timer(DRAFT_DELAY, lambda: self.session.set_draft(event.value))
+        """Every change of the draft is saved, once per frame however fast the keys come."""
+        if not self._draft_pending:
+            self._draft_pending = True
+            self.call_after_refresh(self.save_draft)
 
-    def _cancel_draft_timer(self) -> None:
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-            self._draft_timer = None
+    def save_draft(self) -> None:
+        self._draft_pending = False
+        self.session.set_draft(self.query_one("#chat-input", Input).value)
 
     @on(Transcript.Chosen)
     def choice(self, event: Transcript.Chosen) -> None:
@@ -218,9 +212,11 @@ class ReaderApp(App):
 
     # -- actions (keys) ---------------------------------------------------------------------------
     def action_next(self) -> None:
+        self._close_overlays()  # the section changes where the reader can see it
         self.show_reply(self.session.action("next"))
 
     def action_back(self) -> None:
+        self._close_overlays()
         self.show_reply(self.session.action("back"))
 
     def action_bookmark(self) -> None:
@@ -262,19 +258,17 @@ class ReaderApp(App):
         self.open_screen(HelpScreen())
 
     def action_contents(self) -> None:
-        state = self.session.state
-        answered = Counter(a.section for a in self.session.saved().answers)
+        state, saved = self.session.state, self.session.saved()
+        answered = Counter(a.section for a in saved.answers)
         from guided_reader.tui.screens import contents_picker
 
-        picker = contents_picker(self.pack.sections, state.section, set(state.completed), answered)
+        picker = contents_picker(self.pack.sections, state.section, set(state.completed), answered, set(saved.seconds))
         self.open_screen(picker, lambda index: index is not None and self.go_section(int(index)))
 
     def action_glossary(self) -> None:
-        if self._occurrences is None:
-            self._occurrences = self.session.guide.occurrences()
         from guided_reader.tui.glossary_screen import GlossaryScreen
 
-        screen = GlossaryScreen(self.pack, self.visible_entries(), self._occurrences)
+        screen = GlossaryScreen(self.pack, self.visible_entries(), self.session.guide.occurrences())
 
         def done(result) -> None:
             if result and result[0] == "go":
@@ -282,7 +276,6 @@ class ReaderApp(App):
 
         self.open_screen(screen, done)
 
-    # -- timeline (issue 16): the screen and what its choice does live in tui/timeline_screen.py
     def action_timeline(self) -> None:
         if not self.pack.timeline:
             self.notify("This reading pack has no timeline.")
@@ -293,10 +286,14 @@ class ReaderApp(App):
         self.open_screen(screen, lambda result: follow(self, result))
 
     def get_system_commands(self, screen):
+        """Textual's own commands, then every action of the reader (tui/keys.py)."""
         yield from super().get_system_commands(screen)
-        if self.pack.timeline:
-            yield SystemCommand("Timeline", "The essay's events in date order (F11)", self.action_timeline)
-    # -- end of timeline hook
+        for key in keys.commands():
+            if key.action == "timeline" and not self.pack.timeline:
+                continue
+            names = " / ".join(keys.shown(k) for k in key.keys + key.letters[:1])
+            yield SystemCommand(key.title, f"{key.help[:1].upper()}{key.help[1:]} ({names})",
+                                partial(self.run_action, key.action))
 
     def action_terms(self) -> None:
         entries = [self.pack.entry(i) for i in self.session.guide.terms_in(self.session.state.section)]
@@ -311,25 +308,32 @@ class ReaderApp(App):
 
     def action_zoom(self) -> None:
         self.zoom = (self.zoom + 1) % 3
-        self.screen.set_class(self.zoom == 1, "passage-only")
-        self.screen.set_class(self.zoom == 2, "guide-only")
-        if self.zoom == 1:
-            self.query_one(PassagePane).focus()
-        else:
-            self.query_one("#chat-input", Input).focus()
 
     def action_scroll_passage(self, direction: int) -> None:
         pane = self.query_one(PassagePane)
         (pane.scroll_page_down if direction > 0 else pane.scroll_page_up)(animate=False)
+
+    def action_scroll_passage_lines(self, direction: int) -> None:
+        self.query_one(PassagePane).scroll_relative(y=direction, animate=False)
+
+    def action_scroll_passage_end(self, direction: int) -> None:
+        pane = self.query_one(PassagePane)
+        (pane.scroll_end if direction > 0 else pane.scroll_home)(animate=False)
 
     def action_scroll_guide(self, direction: int) -> None:
         """Page the transcript; reaching its end resumes following new replies."""
         pane = self.query_one(Transcript)
         (pane.scroll_page_down if direction > 0 else pane.scroll_page_up)(animate=False)
 
+    @on(PassagePane.Typed)
+    def typed_in_passage(self, event: PassagePane.Typed) -> None:
+        """Text typed while the passage has focus is meant for the chat input: it goes there."""
+        chat_input = self.query_one("#chat-input", ChatInput)
+        chat_input.focus()
+        chat_input.type_text(event.text)
+
     async def action_quit(self) -> None:
-        self._cancel_draft_timer()
-        self.session.set_draft(self.query_one("#chat-input", Input).value)
+        self.save_draft()
         self.session.close()
         self.exit()
 

@@ -38,6 +38,7 @@ LAYOUT = {
     "reader": dict(pad=1, left=6, align="right"),
     "choices": dict(pad=1, left=3, right=2, bar="▏", gap=0),
     "answered": dict(pad=1, left=3, right=2, bar="▏", gap=0),
+    "recall": dict(pad=1, right=2, bar="▏"),
 }
 KINDS = set(LAYOUT) | {"terms", "info", "listing"}
 
@@ -106,7 +107,7 @@ class Transcript(LineView, can_focus=False):
             return
         fresh = any(m.kind == "heading" for m in messages)
         following = fresh or self.following
-        if not fresh:
+        if not fresh and not any(m.kind == "recall" for m in messages):  # a recalled question keeps its choices
             self._answer_choices()
         blocks = []
         for m in messages:
@@ -120,8 +121,9 @@ class Transcript(LineView, can_focus=False):
         else:
             self.messages.extend(messages)
             first = self.extend(blocks)
-        if following:
-            self.show_from(first)
+        if following:  # the reader's own words need no room: the guide's answer starts the view
+            skip = next((i for i, m in enumerate(messages) if m.kind != "reader"), 0)
+            self.show_from(first + skip)
 
     def _answer_choices(self) -> None:
         for i, block in enumerate(self.blocks):
@@ -243,7 +245,7 @@ class ChatInput(Input):
         if event.is_printable:
             event.stop()
             event.prevent_default()
-            self._put(event.character or "")
+            self.type_text(event.character or "")
             self._flushing = True
             self.call_after_refresh(self._flush)
         # other keys go on to Input's own handler (Textual calls each class's _on_key in turn)
@@ -252,15 +254,15 @@ class ChatInput(Input):
         self._flushing = False
         if self._typed:
             text, self._typed = "".join(self._typed), []
-            self._put(text)
+            self.type_text(text)
 
     def _on_paste(self, event: events.Paste) -> None:
         event.stop()
         event.prevent_default()  # not Input's handler too
         self._flush()
-        self._put(one_line(event.text))
+        self.type_text(one_line(event.text))
 
-    def _put(self, text: str) -> None:
+    def type_text(self, text: str) -> None:
         """Insert `text` at the cursor (over the selection), as much of it as fits."""
         start, end = sorted(self.selection)
         room = MAX_INPUT - (len(self.value) - (end - start))
@@ -275,5 +277,5 @@ class ChatInput(Input):
 class GuidePane(Vertical):
     def compose(self):
         yield Transcript(id="transcript")
-        yield ChatInput(placeholder="Answer, ask (\"who was Thorez?\"), /help - Enter on empty goes on",
+        yield ChatInput(placeholder="Answer, ask \"who was Thorez?\", or /help",
                     id="chat-input", select_on_focus=False)

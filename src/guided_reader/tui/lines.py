@@ -70,6 +70,7 @@ class LineView(ScrollView):
         self._width = 0
         self._lines: LRUCache[int, Strip] = LRUCache(512)
         self._pages: LRUCache[object, tuple] = LRUCache(32)
+        self._generation = 0  # counts changes of content: a scroll planned before one is dropped
 
     @property
     def allow_select(self) -> bool:
@@ -80,6 +81,7 @@ class LineView(ScrollView):
         """Show `blocks`. With a `key`, the laid-out rows and drawn lines are kept, so showing
         the same key again at the same width costs no wrapping and no drawing."""
         self.blocks = list(blocks)
+        self._generation += 1
         page = self._pages.get((key, self._text_width())) if key is not None else None
         if page is None:
             self._relayout()
@@ -94,6 +96,7 @@ class LineView(ScrollView):
         """Add blocks at the end; returns the index of the first new one."""
         first = len(self.blocks)
         self.blocks.extend(blocks)
+        self._generation += 1
         width = self._text_width()
         if width and width == self._width:
             for i in range(first, len(self.blocks)):
@@ -156,7 +159,7 @@ class LineView(ScrollView):
     def _add_rows(self, index: int, width: int) -> None:
         block = self.blocks[index]
         blank = Row(index, Strip.blank(width, self.rich_style), EMPTY, EMPTY, "")
-        self._rows.extend([blank] * block.gap)
+        self._rows.extend([blank] * self._gap(index))
         self._starts.append(len(self._rows))
         self._rows.extend(row._replace(block=index) for row in self._block_rows(block, width))
 
@@ -200,12 +203,14 @@ class LineView(ScrollView):
             at_end = self.is_vertical_scroll_end and self.scroll_y > 0
             anchor = self.block_at(int(self.scroll_y))
             self._relayout()
-            self.call_after_refresh(self._restore_anchor, None if at_end else anchor)
+            self.call_after_refresh(self._restore_anchor, None if at_end else anchor, self._generation)
 
     def laid_out(self) -> None:
         """Called once the view first has a width and its lines: scroll to where it should open."""
 
-    def _restore_anchor(self, anchor: int | None) -> None:
+    def _restore_anchor(self, anchor: int | None, generation: int) -> None:
+        if generation != self._generation:  # new content has placed itself since
+            return
         if anchor is None:
             self.scroll_end(animate=False, immediate=True, force=True)
         elif anchor < len(self._starts):
@@ -230,9 +235,13 @@ class LineView(ScrollView):
             return None
         return self._rows[min(max(row, 0), len(self._rows) - 1)].block
 
+    def _gap(self, index: int) -> int:
+        """Blank rows above block `index`: gaps separate blocks, so the first has none."""
+        return self.blocks[index].gap if index else 0
+
     def block_top(self, index: int) -> int:
         """The first row of block `index`, its gap included."""
-        return self._starts[index] - self.blocks[index].gap if index < len(self._starts) else 0
+        return self._starts[index] - self._gap(index) if index < len(self._starts) else 0
 
     def find(self, text: str, block: int | None = None) -> Offset | None:
         """Where `text` first shows, as an offset inside this widget's region (scrolled), or None."""

@@ -16,6 +16,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.style import Style
 
+from guided_reader.tui import keys
 from guided_reader.tui.lines import Block, LineView
 
 MAX_WIDTH = 80  # a readable measure, number gutter included
@@ -33,22 +34,14 @@ def paragraph_content(text: str, spans) -> Content:
 class PassagePane(LineView, can_focus=True):
     """Scrolls the section's paragraphs; reports the first visible paragraph as it changes.
 
-    Clicking a term posts TermClicked; hovering one shows its short note.
+    Clicking a term posts TermClicked (and leaves the focus where it was, so typing goes on in
+    the chat input); hovering one shows its short note. With the passage focused, its letter keys
+    (tui/keys.py) page, scroll and run the reader's actions; any other printable key is passed
+    on to the chat input, so a question typed after a click is never taken for commands.
     """
 
     COMPONENT_CLASSES = {"block--title", "block--paragraph", "block--label"}
-    BINDINGS = [
-        Binding("n", "app.next", "Next", show=False),
-        Binding("p", "app.back", "Prev", show=False),
-        Binding("c", "app.contents", "Contents", show=False),
-        Binding("g", "app.glossary", "Glossary", show=False),
-        Binding("t", "app.terms", "Terms", show=False),
-        Binding("b", "app.bookmark", "Bookmark", show=False),
-        Binding("question_mark", "app.help", "Help", show=False),
-        Binding("slash", "app.switch_focus", "Type", show=False),
-        Binding("j", "scroll_down", "Down", show=False),
-        Binding("k", "scroll_up", "Up", show=False),
-    ]
+    BINDINGS = keys.passage_bindings()
 
     @dataclass
     class TopParagraph(Message):
@@ -58,18 +51,31 @@ class PassagePane(LineView, can_focus=True):
     class TermClicked(Message):
         entry_id: str
 
+    @dataclass
+    class Seen(Message):
+        """The last paragraph the reader has had on screen so far in this section."""
+
+        number: int
+
+    @dataclass
+    class Typed(Message):
+        """Printable text typed while the passage has focus: it is meant for the chat input."""
+
+        text: str
+
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.shorts: dict[str, str] = {}
         self._sections: LRUCache[object, list[Block]] = LRUCache(64)
         self._top = 0
         self._pending: int | None = None
+        self._typing = False  # keys are being passed on to the chat input
 
     def show(self, key: object, title: str, paragraphs: list[tuple[int, Content]], top: int) -> None:
         """Show a section. `key` identifies it (with what it hides), so its wrapped lines are reused."""
         blocks = self._sections.get(key)
         if blocks is None:
-            blocks = [Block(Content(title), kind="title", gap=1, max_width=MAX_WIDTH - 2)]
+            blocks = [Block(Content(title), kind="title", max_width=MAX_WIDTH - 2)]
             blocks += [Block(content, kind="paragraph", label=str(n), gutter=4, max_width=MAX_WIDTH, tag=n)
                        for n, content in paragraphs]
             self._sections[key] = blocks
@@ -102,16 +108,26 @@ class PassagePane(LineView, can_focus=True):
             tag = self.blocks[index].tag
             if tag is None:
                 continue
-            end = self._starts[index + 1] - self.blocks[index + 1].gap if index + 1 < len(self._starts) else self.row_count
+            end = self.block_top(index + 1) if index + 1 < len(self._starts) else self.row_count
             if end > top:
                 return tag
         return next((b.tag for b in self.blocks if b.tag is not None), 1)
+
+    def last_paragraph(self) -> int:
+        """The number of the last paragraph with a line in view."""
+        bottom = int(self.scroll_y) + self.scrollable_content_region.height
+        last = self.first_paragraph()
+        for index, block in enumerate(self.blocks):
+            if block.tag is not None and index < len(self._starts) and self._starts[index] < bottom:
+                last = block.tag
+        return last
 
     def _report(self) -> None:
         number = self.first_paragraph()
         if number != self._top:
             self._top = number
             self.post_message(self.TopParagraph(number))
+        self.post_message(self.Seen(self.last_paragraph()))
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
@@ -126,6 +142,23 @@ class PassagePane(LineView, can_focus=True):
     def on_mouse_move(self, event: events.MouseMove) -> None:
         term = self._term_at(event)
         self.tooltip = Content(self.shorts[term]) if term in self.shorts else None
+
+    def focus_on_click(self) -> bool:
+        """A click on a term asks about it without taking the focus from the chat input."""
+        style = self.screen.get_style_at(*self.app.mouse_position)
+        return "term" not in (style.meta or {})
+
+    def on_key(self, event: events.Key) -> None:
+        """Pass typing on to the chat input. Once a key has gone there, the keys already queued
+        behind it follow it, letters included, until the focus has moved."""
+        if event.is_printable and event.character and (self._typing or event.key not in keys.letters()):
+            self._typing = True
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.Typed(event.character))
+
+    def on_blur(self) -> None:
+        self._typing = False
 
     def on_click(self, event: events.Click) -> None:
         term = self._term_at(event)

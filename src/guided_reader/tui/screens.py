@@ -13,6 +13,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from guided_reader.core.guide import COMMANDS
+from guided_reader.tui.keys import help_rows
 
 
 class Dialog(ModalScreen):
@@ -55,14 +56,16 @@ class Picker(Dialog):
             self.dismiss(event.option.id)
 
 
-def contents_picker(sections, current: int, completed: set[str], answered: dict[str, int]) -> Picker:
+def contents_picker(sections, current: int, completed: set[str], answered: dict[str, int],
+                    visited: set[str] = frozenset()) -> Picker:
+    """The sections: ▶ here, ✓ read, – visited but stepped past unread (skipped)."""
     options = []
     for i, s in enumerate(sections):
-        mark = "▶" if i == current else ("✓" if s.id in completed else " ")
+        mark = "▶" if i == current else ("✓" if s.id in completed else ("–" if s.id in visited else " "))
         count = answered.get(s.id, 0)
         extra = f"  ({count} answered)" if count else ""
         options.append(Option(Content.assemble(f"{mark} {i + 1:>2}. ", s.title, (extra, "dim")), id=str(i)))
-    return Picker("Contents: Enter to jump (✓ read, ▶ you are here)", options, current)
+    return Picker("Contents: Enter to jump (✓ read, – skipped, ▶ you are here)", options, current)
 
 
 def terms_picker(entries) -> Picker:
@@ -72,35 +75,29 @@ def terms_picker(entries) -> Picker:
     return Picker("Terms in this passage: Enter to ask the guide", options)
 
 
-KEYS_HELP = [
-    ("F1 / ?", "this help"),
-    ("F2 / c", "contents: jump to a section"),
-    ("F3 / g", "glossary browser"),
-    ("F4 / ctrl+p", "search terms, sections and commands"),
-    ("F5 / b", "bookmark the paragraph at the top of the passage"),
-    ("F6 / t", "pick a term in this passage (keyboard alternative to clicking)"),
-    ("F7 / p", "previous section"),
-    ("F8 / n", "next section"),
-    ("F9", "switch focus between passage and chat input"),
-    ("F10", "show only the passage / only the guide / both"),
-    ("F11", "timeline: the essay's events in date order"),
-    ("ctrl+t", "change theme"),
-    ("PageUp / PageDown", "scroll the passage, even while typing (j / k in the passage)"),
-    ("alt+up / alt+down", "scroll the guide's conversation, even while typing"),
-    ("ctrl+q", "quit (your place and your draft are saved)"),
-]
-
-
 class HelpScreen(Dialog):
+    """Keys and chat commands; it scrolls with the arrows, PageUp/PageDown, j/k and the wheel."""
+
     TITLE_TEXT = "Help"
+    BINDINGS = [Binding("j", "scroll('down')", show=False), Binding("k", "scroll('up')", show=False),
+                Binding("q", "dismiss(None)", show=False)]
 
     def body(self):
-        lines = [Content.styled("Keys (single letters work when the passage has focus)", "bold")]
-        lines += [Content.assemble((f"  {k:<18}", "bold"), d) for k, d in KEYS_HELP]
+        rows = help_rows()
+        width = max(len(k) for k, _ in rows) + 2
+        lines = [Content.styled("Keys (letters work when the passage has focus; F9 or Tab moves it)", "bold")]
+        lines += [Content.assemble((f"  {k:<{width}}", "bold"), d) for k, d in rows]
         lines += [Content(""), Content.styled("Chat commands (type in the input line)", "bold")]
-        lines += [Content.assemble((f"  /{c:<17}", "bold"), d) for c, d in COMMANDS.items()]
+        lines += [Content.assemble((f"  /{c:<{width - 1}}", "bold"), d) for c, d in COMMANDS.items()]
         lines += [Content(""), Content.styled("Asking about terms", "bold"),
                   Content("  Click an underlined term, or type: what was the Cominform? / who is Thorez / ?zhdanovism"),
                   Content("  Enter on an empty line continues; a number picks one of a question's choices.")]
-        with VerticalScroll(classes="help-body"):
+        with VerticalScroll(classes="help-body", can_focus=True):
             yield Static(Content("\n").join(lines))
+
+    def on_mount(self) -> None:
+        self.query_one(".help-body").focus()
+
+    def action_scroll(self, direction: str) -> None:
+        body = self.query_one(".help-body", VerticalScroll)
+        (body.scroll_down if direction == "down" else body.scroll_up)(animate=False)

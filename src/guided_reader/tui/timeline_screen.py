@@ -20,7 +20,6 @@ from guided_reader.core.model import Event, Pack
 from guided_reader.core.timeline import headings, in_section, paragraphs_label, section_of, when
 
 MARK = "◆"
-NARROW = 100  # below this many columns the list sits above the event
 
 
 def event_head(event: Event) -> Content:
@@ -46,9 +45,9 @@ class TimelineScreen(Screen):
     TimelineScreen #timeline-body { margin-top: 1; }
     TimelineScreen #timeline-compare Static { width: 1fr; padding: 0 1 0 0; }
     TimelineScreen #timeline-links { height: auto; max-height: 7; }
-    TimelineScreen.narrow #timeline { layout: vertical; }
-    TimelineScreen.narrow #timeline-list { width: 1fr; height: 1fr; }
-    TimelineScreen.narrow #timeline-pane { width: 1fr; height: 1fr; }
+    TimelineScreen.-narrow #timeline { layout: vertical; }
+    TimelineScreen.-narrow #timeline-list { width: 1fr; height: 1fr; }
+    TimelineScreen.-narrow #timeline-pane { width: 1fr; height: 1fr; }
     """
     BINDINGS = [
         Binding("escape", "close", "Close", id="close"),
@@ -94,15 +93,11 @@ class TimelineScreen(Screen):
         return options
 
     def on_mount(self) -> None:
-        self.on_resize()
         listing = self.query_one("#timeline-list", OptionList)
         if self.pack.timeline:
             listing.highlighted = listing.get_option_index(str(self.selected))
             self.show_event(self.selected)
         listing.focus()
-
-    def on_resize(self, event=None) -> None:
-        self.set_class(self.app.size.width < NARROW, "narrow")
 
     def show_event(self, index: int) -> None:
         self.selected = index
