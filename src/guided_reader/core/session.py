@@ -133,6 +133,12 @@ class Session:
         return self.apply(reply)
 
     def apply(self, reply: Reply) -> Reply:
+        with self.store.batch():  # everything one reply changes is saved in one transaction
+            self._record(reply)
+        notices = tuple(Message("info", n, title="Note") for n in self.store.take_notices())
+        return Reply(reply.messages + notices, reply.state, reply.events) if notices else reply
+
+    def _record(self, reply: Reply) -> None:
         pid, old = self.pack.id, self.state
         for event in reply.events:
             if isinstance(event, Answered):
@@ -149,8 +155,6 @@ class Session:
             self._seen = 0
         self.state = reply.state
         self._save_position()
-        notices = tuple(Message("info", n, title="Note") for n in self.store.take_notices())
-        return Reply(reply.messages + notices, reply.state, reply.events) if notices else reply
 
     # -- things the front end reports -------------------------------------------------------
     def set_draft(self, text: str) -> None:

@@ -22,7 +22,7 @@ import re
 import sqlite3
 import threading
 from collections.abc import Callable
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from dataclasses import astuple, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -297,6 +297,7 @@ class Store:
                  why_not: str | None = None) -> None:
         self._db = db
         self._lock = threading.Lock()
+        self._batched: list[tuple[str, tuple]] | None = None  # writes held for one transaction (batch)
         self.path = path
         self.persistent = persistent
         self._notices = [] if why_not is None else [f"Progress will not be saved: {why_not}."]
@@ -379,7 +380,34 @@ class Store:
 
     def _write(self, sql: str, *params: object) -> None:
         params = tuple(_text(p) if isinstance(p, str) else p for p in params)
+        if self._batched is not None:
+            self._batched.append((sql, params))
+            return
         self._run(lambda db: db.execute(sql, params), write=True)
+
+    @contextmanager
+    def batch(self):
+        """Writes made inside go to disk together, in one transaction: one sync instead of one
+        each (a section step saves the position, the time spent and the section read)."""
+        if self._batched is not None:  # already inside a batch, or held
+            yield
+            return
+        self.hold()
+        try:
+            yield
+        finally:
+            self.flush()
+
+    def hold(self) -> None:
+        """Keep writes back until `flush` (a front end saves just after it has painted)."""
+        if self._batched is None:
+            self._batched = []
+
+    def flush(self) -> None:
+        """Write what `hold` or `batch` kept back, in one transaction."""
+        writes, self._batched = self._batched, None
+        if writes:
+            self._run(lambda db: [db.execute(sql, params) for sql, params in writes], write=True)
 
     # --- reading ---
 
@@ -463,6 +491,7 @@ class Store:
         self._run(delete, write=True)
 
     def close(self) -> None:
+        self.flush()  # nothing held back is lost
         with self._lock, suppress(*_FAULTS):
             self._db.close()
 

@@ -6,6 +6,7 @@ bubbles, screens and saved state. `make_app` is the one factory for the CLI and 
 
 from __future__ import annotations
 
+import gc
 import os
 from collections import Counter
 from functools import partial
@@ -19,7 +20,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Input, ProgressBar, Static
 
-from guided_reader.core.messages import Request
+from guided_reader.core.messages import Message, Request
 from guided_reader.core.model import Entry, Pack
 from guided_reader.core.session import Session
 from guided_reader.core.store import Store
@@ -57,6 +58,7 @@ class ReaderApp(App):
         self._shorts = {e.id: e.short for e in pack.glossary}  # hover notes
         self._spoilers = [e for e in pack.glossary if e.spoiler_free_from]  # hidden until their section
         self._draft_pending = False
+        self._save_pending = False
         self.title = pack.title
 
     # -- layout ------------------------------------------------------------------------------
@@ -91,6 +93,10 @@ class ReaderApp(App):
         # glossary browser) when the pack is compiled: both are built after it, in a thread.
         self.call_after_refresh(self.run_worker, self._indexes, thread=True, exit_on_error=False)
         signals.install(self)  # SIGTERM and SIGHUP quit cleanly (tui/signals.py)
+        # What start-up built (the pack, Textual's widgets and styles) lives as long as the app:
+        # moved out of the collector's reach, it is not walked again by every full collection,
+        # which otherwise lands in the middle of a section step now and then.
+        self.call_after_refresh(gc.freeze)
         if os.environ.get("GUIDED_READER_BENCH_EXIT"):  # scripts/bench.py: quit after the first paint
             self.call_after_refresh(self.exit)
 
@@ -124,7 +130,6 @@ class ReaderApp(App):
         label = Content(f"  Section {state.section + 1} of {count}  ".rjust(len(f"  Section {count} of {count}  ")))
         self.query_one("#section-label", Static).update(label, layout=False)  # same width: no layout pass
         self.query_one("#progress", ProgressBar).update(progress=len(state.completed))
-        self.sub_title = section.title
         if state.section == self._shown_section:
             return
         self._shown_section = state.section
@@ -156,6 +161,21 @@ class ReaderApp(App):
         self.explain_entry(event.entry_id)
 
     # -- the conversation -------------------------------------------------------------------------
+    def save_after_paint(self) -> None:
+        """What the next session call saves is written just after the screen shows its result,
+        so a section step or an answer is on screen without waiting for the disk."""
+        if not self._save_pending:
+            self._save_pending = True
+            self.session.store.hold()
+            self.call_after_refresh(self.save_now)
+
+    def save_now(self) -> None:
+        self._save_pending = False
+        self.session.store.flush()
+        notices = self.session.store.take_notices()  # a fault while saving: said at once
+        if notices:
+            self.query_one(Transcript).add([Message("info", n, title="Note") for n in notices])
+
     def show_reply(self, reply) -> None:
         """Add the reply's turns; listings are left out, since their screens open instead.
 
@@ -179,6 +199,7 @@ class ReaderApp(App):
     def send(self, event: Input.Submitted) -> None:
         text = event.value
         event.input.value = ""
+        self.save_after_paint()
         self.show_reply(self.session.send(text))
 
     @on(Input.Changed, "#chat-input")
@@ -194,13 +215,19 @@ class ReaderApp(App):
 
     @on(Transcript.Chosen)
     def choice(self, event: Transcript.Chosen) -> None:
+        self.save_after_paint()
         self.show_reply(self.session.send(event.label))
 
+    def act(self, name: str, arg: object = None) -> None:
+        """A key or a click: the session acts, the screen shows it, then it is saved."""
+        self.save_after_paint()
+        self.show_reply(self.session.action(name, arg))
+
     def explain_entry(self, entry_id: str) -> None:
-        self.show_reply(self.session.action("explain", entry_id))
+        self.act("explain", entry_id)
 
     def go_section(self, index: int) -> None:
-        self.show_reply(self.session.action("go", index))
+        self.act("go", index)
 
     def write_journal(self) -> None:
         try:
@@ -213,14 +240,14 @@ class ReaderApp(App):
     # -- actions (keys) ---------------------------------------------------------------------------
     def action_next(self) -> None:
         self._close_overlays()  # the section changes where the reader can see it
-        self.show_reply(self.session.action("next"))
+        self.act("next")
 
     def action_back(self) -> None:
         self._close_overlays()
-        self.show_reply(self.session.action("back"))
+        self.act("back")
 
     def action_bookmark(self) -> None:
-        self.show_reply(self.session.action("bookmark"))
+        self.act("bookmark")
 
     def pop_screen(self) -> AwaitComplete:
         """Textual's command palette can dismiss itself twice (Enter, Enter in quick
@@ -333,6 +360,7 @@ class ReaderApp(App):
         chat_input.type_text(event.text)
 
     async def action_quit(self) -> None:
+        self.session.store.flush()
         self.save_draft()
         self.session.close()
         self.exit()

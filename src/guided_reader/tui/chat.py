@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual import events
 from textual.containers import Vertical
 from textual.content import Content
@@ -94,6 +95,7 @@ class Transcript(LineView, can_focus=False):
         self._pending: int | None = None
         self.following = True  # new replies are scrolled into view
         self._moving = False
+        self._made: LRUCache[Message, Block] = LRUCache(256)
 
     def laid_out(self) -> None:
         if self._pending is not None:
@@ -111,7 +113,7 @@ class Transcript(LineView, can_focus=False):
             self._answer_choices()
         blocks = []
         for m in messages:
-            blocks.append(message_block(m))
+            blocks.append(self._block(m))
             if m.kind == "prompt" and m.items:
                 blocks.append(choices_block(m))
         if fresh:
@@ -124,6 +126,18 @@ class Transcript(LineView, can_focus=False):
         if following:  # the reader's own words need no room: the guide's answer starts the view
             skip = next((i for i, m in enumerate(messages) if m.kind != "reader"), 0)
             self.show_from(first + skip)
+
+    def _block(self, m: Message) -> Block:
+        """The block for a message; the same message (a section's intro and notes, met again on
+        the way back) keeps its block, and so its wrapped lines."""
+        block = self._made.get(m)
+        if block is None:
+            block = self._made[m] = message_block(m)
+        return block
+
+    def notify_style_update(self) -> None:
+        self._made.clear()  # their wrapped lines carry the old colours
+        super().notify_style_update()
 
     def _answer_choices(self) -> None:
         for i, block in enumerate(self.blocks):

@@ -71,6 +71,7 @@ class LineView(ScrollView):
         self._lines: LRUCache[int, Strip] = LRUCache(512)
         self._pages: LRUCache[object, tuple] = LRUCache(32)
         self._generation = 0  # counts changes of content: a scroll planned before one is dropped
+        self._styles: dict[tuple[str, int], object] = {}
 
     @property
     def allow_select(self) -> bool:
@@ -158,8 +159,10 @@ class LineView(ScrollView):
 
     def _add_rows(self, index: int, width: int) -> None:
         block = self.blocks[index]
-        blank = Row(index, Strip.blank(width, self.rich_style), EMPTY, EMPTY, "")
-        self._rows.extend([blank] * self._gap(index))
+        gap = self._gap(index)
+        if gap:
+            blank = self._style("blank", width)
+            self._rows.extend([Row(index, blank, EMPTY, EMPTY, "")] * gap)
         self._starts.append(len(self._rows))
         self._rows.extend(row._replace(block=index) for row in self._block_rows(block, width))
 
@@ -169,28 +172,48 @@ class LineView(ScrollView):
             rows = block._wrapped[width] = self._wrap(block, width)
         return rows
 
+    def _style(self, name: str, width: int = 0):
+        """Styles (and the blank row) looked up once per theme, not once per block: asking a
+        widget for its styles walks the DOM, which was most of the cost of wrapping."""
+        key = (name, width)
+        if key not in self._styles:
+            if name == "base":
+                value = self.rich_style
+            elif name == "blank":
+                value = Strip.blank(width, self._style("base"))
+            else:
+                visual = self.get_visual_style(name)
+                value = (visual, visual.rich_style)
+            self._styles[key] = value
+        return self._styles[key]
+
     def _wrap(self, block: Block, width: int) -> list[Row]:
-        base = self.rich_style
-        style = self.get_visual_style(f"block--{block.kind}")
-        rich = style.rich_style
+        base = self._style("base")
+        style, rich = self._style(f"block--{block.kind}")
         span = max(1, width - block.left - block.right)
         if block.max_width:
             span = min(span, block.max_width)
         inner = max(1, span - len(block.bar) - block.gutter - 2 * block.pad)
-        bar = [Segment(block.bar, self.get_visual_style(f"bar--{block.kind}").rich_style)] if block.bar else []
+        bar = [Segment(block.bar, self._style(f"bar--{block.kind}")[1])] if block.bar else []
+        lefts: dict[tuple[str, int], Strip] = {}  # rows share their margins where they are alike
+        rights: dict[int, Strip] = {}
         rows = []
         for n, line in enumerate(block.content.wrap(inner) or [Content("")]):
             cells = line.cell_length
             shift = inner - cells if block.align == "right" else 0
             label = block.label if n == 0 else ""
-            left = [Segment(" " * block.left, base)] + bar
-            if block.gutter:
-                left.append(Segment(label.ljust(block.gutter)[: block.gutter], self.get_visual_style("block--label").rich_style))
-            left.append(Segment(" " * (block.pad + shift), rich))
-            text = Strip(line.render_segments(style), cells)
+            left = lefts.get((label, shift))
+            if left is None:
+                segments = [Segment(" " * block.left, base)] + bar
+                if block.gutter:
+                    segments.append(Segment(label.ljust(block.gutter)[: block.gutter], self._style("block--label")[1]))
+                segments.append(Segment(" " * (block.pad + shift), rich))
+                left = lefts[(label, shift)] = Strip(segments)
             tail = inner - cells - shift + block.pad
-            right = [Segment(" " * tail, rich), Segment(" " * max(0, width - block.left - span), base)]
-            rows.append(Row(-1, Strip(left), text, Strip(right), line.plain))
+            right = rights.get(tail)
+            if right is None:
+                right = rights[tail] = Strip([Segment(" " * tail, rich), Segment(" " * max(0, width - block.left - span), base)])
+            rows.append(Row(-1, left, Strip(line.render_segments(style), cells), right, line.plain))
         return rows
 
     def on_resize(self) -> None:
@@ -221,6 +244,7 @@ class LineView(ScrollView):
         for block in self.blocks:  # a new theme: colours are baked into the strips
             block._wrapped.clear()
         self._pages.clear()
+        self._styles.clear()
         if self.is_mounted:
             self._relayout()
 
@@ -260,7 +284,7 @@ class LineView(ScrollView):
         index = scroll_y + y
         width = self.scrollable_content_region.width
         if index >= len(self._rows):
-            return Strip.blank(width, self.rich_style)
+            return self._style("blank", width)
         selection = self.text_selection
         if selection is None and (strip := self._lines.get(index)) is not None:
             return strip
@@ -274,7 +298,7 @@ class LineView(ScrollView):
                 chosen = chosen.apply_style(self.screen.get_component_rich_style("screen--selection"))
                 text = Strip.join([before, chosen, after])
         strip = Strip.join([row.left, text.apply_offsets(0, index), row.right])
-        strip = strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+        strip = strip.crop_extend(scroll_x, scroll_x + width, self._style("base"))
         if selection is None:
             self._lines[index] = strip
         return strip

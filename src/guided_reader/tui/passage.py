@@ -83,6 +83,10 @@ class PassagePane(LineView, can_focus=True):
         self._top = 0
         self.scroll_to_paragraph(top)
 
+    def notify_style_update(self) -> None:
+        self._sections.clear()  # their wrapped lines carry the old colours
+        super().notify_style_update()
+
     def paragraph_block(self, number: int) -> int | None:
         return next((i for i, b in enumerate(self.blocks) if b.tag == number), None)
 
