@@ -11,6 +11,7 @@ simply not written.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -21,7 +22,6 @@ from pathlib import Path
 
 from guided_reader import __version__
 from guided_reader.core import model, paths
-from guided_reader.core.loader import load_pack
 from guided_reader.core.model import Pack
 
 SHAPE = 1  # bump when the JSON layout changes
@@ -54,6 +54,15 @@ def encode(value):
     return value
 
 
+@functools.lru_cache(maxsize=None)
+def _shape(kind) -> tuple[dict, frozenset]:
+    """A model class's field types and the names its JSON must have (worked out once per class:
+    asking `typing` for them on every object was most of the time spent reading the cache)."""
+    hints = typing.get_type_hints(kind, vars(model))
+    names = frozenset(f.name for f in dataclasses.fields(kind) if f.init and not f.name.startswith("_") and f.name != "root")
+    return hints, names
+
+
 def decode(kind, data):
     """The model value of type `kind` from `encode`'s output; ValueError if it does not fit."""
     origin = typing.get_origin(kind)
@@ -72,8 +81,7 @@ def decode(kind, data):
     if dataclasses.is_dataclass(kind):
         if not isinstance(data, dict):
             raise ValueError(f"expected an object for {kind.__name__}")
-        hints = typing.get_type_hints(kind, vars(model))
-        names = {f.name for f in dataclasses.fields(kind) if f.init and not f.name.startswith("_") and f.name != "root"}
+        hints, names = _shape(kind)
         if set(data) != names:
             raise ValueError(f"{kind.__name__} fields differ")
         values = {name: decode(hints[name], data[name]) for name in names}
@@ -88,6 +96,7 @@ def decode(kind, data):
 def compile_pack(root: Path) -> Pack:
     """Load and validate the pack (PackError on problems) and spot every paragraph's terms."""
     from guided_reader.core.glossary import GlossaryIndex
+    from guided_reader.core.loader import load_pack  # YAML and the checker: only when compiling
 
     pack = load_pack(root)
     index = GlossaryIndex(pack.glossary)

@@ -16,7 +16,7 @@ from guided_reader.core.problems import PackError, Problem
 from guided_reader.core.schema import Checker, did_you_mean
 from guided_reader.core.textfile import read_text
 from guided_reader.core.timeline import FILE as TIMELINE_FILE
-from guided_reader.core.timeline import read_timeline
+from guided_reader.core.timeline_check import read_timeline
 from guided_reader.core.yamltree import Node, parse
 
 FORMAT = 1

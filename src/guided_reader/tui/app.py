@@ -15,10 +15,8 @@ from textual import on
 from textual.app import App, SystemCommand
 from textual.await_complete import AwaitComplete
 from textual.reactive import reactive
-from textual.command import CommandPalette
 from textual.containers import Horizontal
-from textual.content import Content
-from textual.widgets import Input, ProgressBar, Static
+from textual.widgets import Input
 
 from guided_reader.core.messages import Message, Request
 from guided_reader.core.model import Entry, Pack
@@ -27,8 +25,10 @@ from guided_reader.core.store import Store
 from guided_reader.tui import keys, signals
 from guided_reader.tui.chat import ChatInput, CommandSuggester, GuidePane, Transcript
 from guided_reader.tui.passage import PassagePane, paragraph_content
+from guided_reader.tui.topbar import TopBar
 
 NARROW = 100  # below this many columns the panes stack
+INDEX_DELAY = 0.3  # seconds after start-up before the glossary index is built in a thread
 
 
 def _terms_provider():
@@ -63,10 +63,7 @@ class ReaderApp(App):
 
     # -- layout ------------------------------------------------------------------------------
     def compose(self):
-        with Horizontal(id="topbar"):
-            yield Static(Content(self.pack.title), id="pack-title")
-            yield Static(id="section-label")
-            yield ProgressBar(total=len(self.pack.sections), show_eta=False, show_percentage=False, id="progress")
+        yield TopBar(self.pack.title, len(self.pack.sections), id="topbar")
         with Horizontal(id="panes"):
             yield PassagePane(id="passage", can_focus=True)
             yield GuidePane(id="guide")
@@ -90,8 +87,9 @@ class ReaderApp(App):
         if zoom in ("1", "2"):
             self.zoom = int(zoom)
         # The first screen needs neither the glossary index nor where each term occurs (for the
-        # glossary browser) when the pack is compiled: both are built after it, in a thread.
-        self.call_after_refresh(self.run_worker, self._indexes, thread=True, exit_on_error=False)
+        # glossary browser) when the pack is compiled: both are built in a thread once the first
+        # screen has settled, so they do not compete with it (a lookup before then builds it).
+        self.set_timer(INDEX_DELAY, lambda: self.run_worker(self._indexes, thread=True, exit_on_error=False))
         signals.install(self)  # SIGTERM and SIGHUP quit cleanly (tui/signals.py)
         # What start-up built (the pack, Textual's widgets and styles) lives as long as the app:
         # moved out of the collector's reach, it is not walked again by every full collection,
@@ -125,11 +123,9 @@ class ReaderApp(App):
     def refresh_passage(self) -> None:
         """Show the current section's paragraphs if the section changed; update the top bar."""
         state = self.session.state
-        count = len(self.pack.sections)
         section = self.pack.sections[state.section]
-        label = Content(f"  Section {state.section + 1} of {count}  ".rjust(len(f"  Section {count} of {count}  ")))
-        self.query_one("#section-label", Static).update(label, layout=False)  # same width: no layout pass
-        self.query_one("#progress", ProgressBar).update(progress=len(state.completed))
+        topbar = self.query_one(TopBar)
+        topbar.section, topbar.read = state.section, len(state.completed)
         if state.section == self._shown_section:
             return
         self._shown_section = state.section
@@ -260,6 +256,8 @@ class ReaderApp(App):
         """Pop every dialog over the reader, so the F-keys replace an open screen instead of piling
         up copies. The command palette is never popped from outside (its search worker would
         crash on the removed screen): returns False when it is on top, and nothing opens over it."""
+        from textual.command import CommandPalette  # loaded when first needed, not at start-up
+
         while len(self.screen_stack) > 1 and not isinstance(self.screen, CommandPalette):
             self.pop_screen()
         return not isinstance(self.screen, CommandPalette)

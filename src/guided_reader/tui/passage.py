@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual import events
-from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.content import Content
 from textual.message import Message
