@@ -148,7 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps(result, indent=2) if args.json else report)
     missed = misses(result)
     if args.check and missed:
-        log(f"--check: {len(missed)} measure(s) missed their target: "
-            + ", ".join(f"{m['id']} ({m['pack']}) {m['ratio']:.2f}x, target {m['target']}" for m in missed))
+        log(f"--check: {len(missed)} measure(s) missed their target:")
+        for m in missed:
+            log(f"  {m['id']} ({m['pack']}) {m['ratio']:.2f}x, target {m['target']}: {m['label']}")
         return 1
     return 0
