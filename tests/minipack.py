@@ -1,19 +1,18 @@
-"""A small valid reading pack written to a folder, for tests to break one rule at a time."""
+"""A small valid reading pack written to a folder, for tests to break one rule at a time.
+
+Its words are chosen by hand (a spoiler, an alias two entries share, accents), so tests can
+name them; it is written by the same code as the generated packs (guided_reader.devtools).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-PACK = """\
-format: 1
-id: mini
-title: A Small Essay
-author: A. Writer
-published: Somewhere, 1957
-source: https://example.org/essay
-about: A short essay written for the tests.
-text: essay.txt
-"""
+from guided_reader.devtools.packgen import pack_yaml
+from guided_reader.devtools.packgen import write_pack as write_files
+
+PACK = pack_yaml("mini", "A Small Essay", "A. Writer", "Somewhere, 1957", "https://example.org/essay",
+                 "A short essay written for the tests.")
 
 ESSAY = """\
 The Cominform met in Bucharest while Thorez waited in Paris.
@@ -112,8 +111,4 @@ FILES = {"pack.yaml": PACK, "essay.txt": ESSAY, "sections.yaml": SECTIONS, "glos
 
 def write_pack(folder: Path, **replace: str) -> Path:
     """Write the mini pack into `folder`; keyword arguments replace whole files (dots as '_')."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, text in FILES.items():
-        text = replace.get(name.replace(".", "_"), text)
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
+    return write_files(folder, {name: replace.get(name.replace(".", "_"), text) for name, text in FILES.items()})

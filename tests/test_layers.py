@@ -25,3 +25,14 @@ def test_core_imports_no_textual_or_rich():
 def test_no_source_file_mentions_the_shared_folder():
     offenders = [p for p in SRC.rglob("*.py") if "../shared" in p.read_text(encoding="utf-8")]
     assert offenders == []
+
+
+def test_the_reader_never_imports_the_developer_tools():
+    """guided_reader.devtools (the pack generator of the bench and the tests) ships in the
+    package but is no part of the reader: importing every other module leaves it unloaded."""
+    modules = sorted(".".join(p.relative_to(SRC.parent).with_suffix("").parts).removesuffix(".__init__")
+                     for p in SRC.rglob("*.py") if "devtools" not in p.parts and p.name != "__main__.py")
+    code = ("import sys\n" + "".join(f"import {m}\n" for m in modules)
+            + "print(','.join(m for m in sys.modules if m.startswith('guided_reader.devtools')))\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "", f"the reader pulled in: {result.stdout}"

@@ -1,7 +1,7 @@
 """The TUI under stress: a seeded monkey of keys, clicks, pastes and resizes.
 
 Thousands of random actions on the bundled pack and on a generated large pack (60 sections,
-3,000 glossary entries). Whatever screen is open, the monkey keeps going. An exception inside
+3,000 glossary entries, prompts with choices, hints and spoilers; guided_reader.devtools.packgen). Whatever screen is open, the monkey keeps going. An exception inside
 the app surfaces when the `run_test` block exits; afterwards the reader's place must be saved.
 
 Quitting is the one thing the monkey may not do: it never sends ctrl+q, never clicks the
@@ -13,17 +13,15 @@ from __future__ import annotations
 
 import random
 import string
-from pathlib import Path
-
 import pytest
 from textual import events
 from textual.command import CommandPalette
 from textual.widgets import Input
 
 from guided_reader.core.loader import load_pack
-from guided_reader.core.model import KINDS
 from guided_reader.core.paths import default_pack_dir
 from guided_reader.core.store import Store
+from guided_reader.devtools.packgen import generate_pack
 from guided_reader.tui.app import make_app
 
 KEYS = (list(string.ascii_lowercase) + [f"f{n}" for n in range(1, 13)]
@@ -42,40 +40,7 @@ def random_text(rng: random.Random) -> str:
     return "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 80)))
 
 
-def large_pack(folder: Path, sections: int = 60, entries: int = 3000) -> Path:
-    """A valid pack with `sections` sections of three paragraphs and `entries` glossary entries."""
-    rng = random.Random(7)
-    folder.mkdir(parents=True)
-    terms = [f"Term{n} {rng.choice(['Alpha', 'Beta', 'Gamma', 'Delta'])}" for n in range(entries)]
-    paragraphs = []
-    for p in range(sections * 3):
-        words = [rng.choice(["the", "party", "line", "moved", "while", "leaders", "waited", "and"])
-                 for _ in range(rng.randint(40, 120))]
-        for _ in range(8):
-            words.insert(rng.randrange(len(words)), rng.choice(terms))
-        paragraphs.append(f"Paragraph {p + 1}. " + " ".join(words) + ".")
-    (folder / "essay.txt").write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
-    (folder / "pack.yaml").write_text(
-        "format: 1\nid: large\ntitle: A Large Generated Pack\nauthor: The Tests\npublished: 2026\n"
-        "source: https://example.org\nabout: Generated to stress the reader.\ntext: essay.txt\n", encoding="utf-8")
-    out = []
-    for s in range(sections):
-        out.append(f"- id: s{s}\n  title: Section number {s + 1}\n  paragraphs: {3 * s + 1}-{3 * s + 3}\n"
-                   f"  intro: Watch paragraph {3 * s + 1}.\n  recap: That was section {s + 1}.\n"
-                   f"  notes:\n    - term: t{s}\n      text: A note on a term.\n  prompts:\n"
-                   f"    - id: p{s}a\n      ask: What happened in section {s + 1}?\n      reflection: Indeed.\n"
-                   f"    - id: p{s}b\n      ask: Pick one.\n      reflection: Fine.\n      choices:\n"
-                   f"        - label: This\n          reply: This it is.\n        - label: That\n"
-                   f"          reply: That it is.\n")
-    (folder / "sections.yaml").write_text("".join(out), encoding="utf-8")
-    out = []
-    for n, term in enumerate(terms):
-        see = f"\n  see_also: [t{(n + 1) % entries}]" if n % 3 == 0 else ""
-        spoiler = f"\n  spoiler_free_from: s{n % sections}" if n % 7 == 0 else ""
-        out.append(f"- id: t{n}\n  term: {term}\n  aliases: [T{n}, Term number {n}]\n  kind: {KINDS[n % len(KINDS)]}\n"
-                   f"  short: Short note {n}.\n  note: The longer note for {term}.{see}{spoiler}\n")
-    (folder / "glossary.yaml").write_text("".join(out), encoding="utf-8")
-    return folder
+LARGE = {"sections": 60, "words": 15_000, "entries": 3000, "aliases": 2, "prompts": 120}
 
 
 PALETTE_KEYS = ("ctrl+p", "f4", "ctrl+t")
@@ -151,9 +116,10 @@ async def test_monkey_on_the_bundled_pack(tmp_path, monkeypatch, seed):
 @pytest.mark.slow
 async def test_monkey_on_a_large_pack(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    pack = load_pack(large_pack(tmp_path / "large"))
+    generate_pack(tmp_path / "large", sizes=LARGE, seed=7)
+    pack = load_pack(tmp_path / "large")
     assert len(pack.sections) == 60 and len(pack.glossary) == 3000
     app = make_app(pack, store=Store.open())
     await monkey(app, random.Random(3), 400)
-    saved = Store.open().load("large")
+    saved = Store.open().load(pack.id)
     assert saved.position is not None and pack.section_index(saved.position.section) is not None
