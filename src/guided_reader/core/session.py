@@ -38,20 +38,21 @@ class Session:
         self.guide = Guide(pack)
         self.clock = clock
         self.draft = ""
-        saved = store.load(pack.id)
-        store.note_opened(pack.id)
-        if store.get_setting(f"pack-dir:{pack.id}") != str(pack.root):  # each write costs an fsync
-            store.set_setting(f"pack-dir:{pack.id}", str(pack.root))
-        base = GuideState(answered=frozenset(a.prompt for a in saved.answers), completed=saved.completed)
-        self.opening_reply = self._open(saved, base, restart)
-        self.state = self.opening_reply.state
-        self._entered = clock()
-        self._seconds = dict(saved.seconds)  # time spent per section id, this visit included when it ends
-        self._answered_in = {a.section for a in saved.answers}
-        self._seen = 0  # the last paragraph of this section the reader has had on screen
-        self.judge_reading = judge_reading
-        if self._position() != saved.position:
-            self._save_position()
+        with store.batch():  # what opening writes goes to disk in one transaction
+            saved = store.load(pack.id)
+            store.note_opened(pack.id)
+            if store.get_setting(f"pack-dir:{pack.id}") != str(pack.root):  # each write costs an fsync
+                store.set_setting(f"pack-dir:{pack.id}", str(pack.root))
+            base = GuideState(answered=frozenset(a.prompt for a in saved.answers), completed=saved.completed)
+            self.opening_reply = self._open(saved, base, restart)
+            self.state = self.opening_reply.state
+            self._entered = clock()
+            self._seconds = dict(saved.seconds)  # time spent per section id, this visit included when it ends
+            self._answered_in = {a.section for a in saved.answers}
+            self._seen = 0  # the last paragraph of this section the reader has had on screen
+            self.judge_reading = judge_reading
+            if self._position() != saved.position:
+                self._save_position()
 
     # -- opening --------------------------------------------------------------------------
     def _open(self, saved: Saved, base: GuideState, restart: bool) -> Reply:

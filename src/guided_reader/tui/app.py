@@ -225,6 +225,9 @@ class ReaderApp(App):
     def go_section(self, index: int) -> None:
         self.act("go", index)
 
+    def action_journal(self) -> None:
+        self.write_journal()
+
     def write_journal(self) -> None:
         try:
             path = self.session.write_journal()
@@ -317,8 +320,8 @@ class ReaderApp(App):
             if key.action == "timeline" and not self.pack.timeline:
                 continue
             names = " / ".join(keys.shown(k) for k in key.keys + key.letters[:1])
-            yield SystemCommand(key.title, f"{key.help[:1].upper()}{key.help[1:]} ({names})",
-                                partial(self.run_action, key.action))
+            help_text = f"{key.help[:1].upper()}{key.help[1:]}" + (f" ({names})" if names else "")
+            yield SystemCommand(key.palette or key.title, help_text, partial(self.run_action, key.action))
 
     def action_terms(self) -> None:
         entries = [self.pack.entry(i) for i in self.session.guide.terms_in(self.session.state.section)]

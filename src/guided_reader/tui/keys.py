@@ -24,24 +24,31 @@ class Key:
     help: str  # what it does: the help screen, the palette and the README
     footer: bool | str = True  # shown in the footer; "wide": only when there is room (>= 100 columns)
     command: bool = True  # offered in the command palette
+    palette: str = ""  # its name in the palette, where that says more than `title`
 
 
 KEYS: tuple[Key, ...] = (
-    Key("help", ("f1",), ("question_mark",), "Help", "help: keys and chat commands"),
-    Key("contents", ("f2",), ("c",), "Contents", "contents: jump to a section (✓ read, – skipped, ▶ you are here)"),
+    Key("help", ("f1",), ("question_mark",), "Help", "help: keys and chat commands", palette="Help: keys and commands"),
+    Key("contents", ("f2",), ("c",), "Contents", "contents: jump to a section (✓ read, – skipped, ▶ you are here)",
+        palette="Contents: jump to a section"),
     Key("glossary", ("f3",), ("i",), "Glossary",
         "glossary browser: grouped by kind, filter as you type, see-also links, jump to where a term occurs"),
     Key("command_palette", ("f4", "ctrl+p"), (), "Find", "search terms, sections and commands (the command palette)",
         footer="wide", command=False),
-    Key("bookmark", ("f5",), ("m",), "Mark", "bookmark the paragraph at the top of the passage"),
+    Key("bookmark", ("f5",), ("m",), "Mark", "bookmark the paragraph at the top of the passage",
+        palette="Bookmark this paragraph"),
     Key("terms", ("f6",), ("t",), "Terms", "pick a term in this passage from the keyboard, instead of clicking it",
         footer="wide"),
-    Key("back", ("f7",), ("p",), "Prev", "previous section"),
-    Key("next", ("f8",), ("n",), "Next", "next section"),
-    Key("switch_focus", ("f9",), ("tab",), "Pane", "switch focus between the passage and the chat input"),
-    Key("zoom", ("f10",), ("v",), "View", "view: passage and guide, passage only, or guide only (remembered)"),
+    Key("back", ("f7",), ("p",), "Prev", "previous section", palette="Previous section"),
+    Key("next", ("f8",), ("n",), "Next", "next section", palette="Next section"),
+    Key("switch_focus", ("f9",), ("tab",), "Pane", "switch focus between the passage and the chat input",
+        palette="Focus: passage or chat input"),
+    Key("zoom", ("f10",), ("v",), "View", "view: passage and guide, passage only, or guide only (remembered)",
+        palette="Zoom: passage only, guide only, or both"),
     Key("timeline", ("f11",), (), "Timeline", "timeline: the essay's events in date order", footer="wide"),
-    Key("change_theme", ("ctrl+t",), (), "Theme", "change theme (remembered)", footer=False),
+    Key("journal", (), (), "Journal", "write your journal: answers, bookmarks and terms looked up, as Markdown",
+        footer=False),
+    Key("change_theme", ("ctrl+t",), (), "Theme", "change theme (remembered)", footer=False, command=False),
     Key("quit", ("ctrl+q",), ("q",), "Quit", "quit (your place and your draft are saved)"),
     Key("scroll_passage(1)", ("pagedown",), ("space",), "Page down", "scroll the passage a page down",
         footer=False, command=False),
@@ -103,6 +110,8 @@ def help_rows() -> list[tuple[str, str]]:
     """(keys, what it does) for the help screen and the README."""
     rows = []
     for key in KEYS:
+        if not (key.keys or key.letters):
+            continue  # a palette command only (the journal): the help lists it under chat commands
         names = " or ".join(shown(k) for k in key.keys)
         if key.letters:
             names = f"{names} / {', '.join(shown(k) for k in key.letters)}" if names else ", ".join(

@@ -216,6 +216,13 @@ class LineView(ScrollView):
             rows.append(Row(-1, left, Strip(line.render_segments(style), cells), right, line.plain))
         return rows
 
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
+        """Textual's layout knows nothing of the lines, so it reports a virtual size the height of
+        the view, never ours: ScrollView then takes every layout pass (one per key typed in the
+        chat input) for a change of content and repaints the scrollbars a frame later. Given our
+        own virtual size, only a real change of size gets through (tests/test_lines.py)."""
+        return super()._size_updated(size, self.virtual_size, container_size, layout)
+
     def on_resize(self) -> None:
         """Re-wrap for a new width, keeping the view on the same block (or at the end)."""
         if self._text_width() != self._width:
