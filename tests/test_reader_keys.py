@@ -239,3 +239,31 @@ async def test_the_view_is_remembered(tmp_path):
     async with again.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert again.screen.has_class("passage-only") and not again.query_one("#guide").display
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_lists_take_j_k_g_and_down_leaves_the_glossary_filter(tmp_path, size):
+    from textual.widgets import OptionList
+
+    app = app_for(tmp_path / "pack")
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("f2")  # contents: on the current section
+        await pilot.pause()
+        picker = app.screen.query_one(OptionList)
+        await pilot.press("j")
+        assert picker.highlighted == 1
+        await pilot.press("k")
+        assert picker.highlighted == 0
+        await pilot.press("G")
+        assert picker.highlighted == picker.option_count - 1
+        await pilot.press("escape", "f3")
+        await pilot.pause()
+        listing = app.screen.query_one("#glossary-list", OptionList)
+        assert app.screen.query_one("#glossary-filter").has_focus
+        await pilot.press("down")
+        assert listing.has_focus
+        first = listing.highlighted
+        await pilot.press("j")
+        assert listing.highlighted > first
+        await pilot.press("g")
+        assert listing.highlighted == first

@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 from guided_reader.core.glossary import normalise
 from guided_reader.core.model import KINDS, Entry, Pack
 from guided_reader.core.timeline import events_of_entry, section_of, when
+from guided_reader.tui.keys import ReaderList
 
 KIND_TITLES = {"person": "People", "organisation": "Organisations", "event": "Events",
                "concept": "Concepts", "publication": "Publications", "place": "Places"}
@@ -34,6 +35,7 @@ class GlossaryScreen(Screen):
     BINDINGS = [
         Binding("escape", "close", "Close", id="close"),
         Binding("ctrl+f", "focus_filter", "Filter", id="filter"),
+        Binding("down", "focus_list", "List", show=False, id="to-list"),  # from the filter box
     ]
 
     def __init__(self, pack: Pack, entries: list[Entry], occurrences: dict[str, tuple[str, ...]],
@@ -49,12 +51,12 @@ class GlossaryScreen(Screen):
         with Horizontal(id="glossary"):
             with Vertical(id="glossary-list-pane"):
                 yield Input(placeholder="Filter terms…", id="glossary-filter")
-                yield OptionList(id="glossary-list")
+                yield ReaderList(id="glossary-list")
             with Vertical(id="glossary-entry-pane"):
                 with VerticalScroll(id="glossary-entry-scroll"):
                     yield Static(Content("Choose a term on the left."), id="glossary-entry")
                 yield Static(Content("See also, where it occurs, and its events (Enter to follow):"), classes="dim-label")
-                yield OptionList(id="glossary-links")
+                yield ReaderList(id="glossary-links")
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -138,3 +140,6 @@ class GlossaryScreen(Screen):
 
     def action_focus_filter(self) -> None:
         self.query_one("#glossary-filter", Input).focus()
+
+    def action_focus_list(self) -> None:
+        self.query_one("#glossary-list", OptionList).focus()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual.binding import Binding
-from textual.widgets import Footer
+from textual.widgets import Footer, OptionList
 from textual.widgets._footer import FooterKey  # the footer's key widget: its `action` says which key it is
 
 
@@ -133,3 +133,14 @@ class ReaderFooter(Footer):
             if isinstance(widget, FooterKey) and widget.action in WIDE_ONLY:
                 widget.add_class("-wide-only")
             yield widget
+
+
+class ReaderList(OptionList):
+    """Textual's option list with the keys of terminal readers too: j/k a line, g/G the ends."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("g", "first", "First", show=False),
+        Binding("G", "last", "Last", show=False),
+    ]

@@ -13,7 +13,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from guided_reader.core.guide import COMMANDS
-from guided_reader.tui.keys import help_rows
+from guided_reader.tui.keys import ReaderList, help_rows
 
 
 class Dialog(ModalScreen):
@@ -42,7 +42,7 @@ class Picker(Dialog):
         self.start = highlight
 
     def body(self):
-        yield OptionList(*self.options, id="picker")
+        yield ReaderList(*self.options, id="picker")
 
     def on_mount(self) -> None:
         picker = self.query_one(OptionList)

@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 
 from guided_reader.core.model import Event, Pack
 from guided_reader.core.timeline import headings, in_section, paragraphs_label, section_of, when
+from guided_reader.tui.keys import ReaderList
 
 MARK = "◆"
 
@@ -52,8 +53,6 @@ class TimelineScreen(Screen):
     BINDINGS = [
         Binding("escape", "close", "Close", id="close"),
         Binding("e", "entry", "Entry", id="entry"),
-        Binding("j", "move(1)", "Down", show=False, id="down"),
-        Binding("k", "move(-1)", "Up", show=False, id="up"),
     ]
 
     def __init__(self, pack: Pack, section: int, visible: set[str] | None = None, selected: int | None = None) -> None:
@@ -69,7 +68,7 @@ class TimelineScreen(Screen):
         yield Static(Content(f"Timeline · Enter: go to the paragraph · e: ask about the entry · Tab: links · "
                              f"{MARK} in this section"), id="timeline-help")
         with Horizontal(id="timeline"):
-            yield OptionList(*self.options(), id="timeline-list")
+            yield ReaderList(*self.options(), id="timeline-list")
             with Vertical(id="timeline-pane"):
                 with VerticalScroll(id="timeline-scroll"):
                     yield Static(id="timeline-event")
@@ -77,7 +76,7 @@ class TimelineScreen(Screen):
                         yield Static(id="timeline-record")
                         yield Static(id="timeline-essay")
                     yield Static(id="timeline-body")
-                yield OptionList(id="timeline-links")
+                yield ReaderList(id="timeline-links")
         yield Footer(show_command_palette=False)
 
     def options(self) -> list[Option]:
@@ -147,11 +146,6 @@ class TimelineScreen(Screen):
         event = self.pack.timeline[self.selected] if self.pack.timeline else None
         entries = [i for i in event.entries if i in self.shown_entries and self.pack.entry(i)] if event else []
         self.finish(("entry", entries[0]) if entries else None)
-
-    def action_move(self, step: int) -> None:
-        listing = self.query_one("#timeline-list", OptionList)
-        listing.focus()
-        (listing.action_cursor_down if step > 0 else listing.action_cursor_up)()
 
     def action_close(self) -> None:
         if self.is_current:
