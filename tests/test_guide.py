@@ -374,11 +374,12 @@ def test_resume_rebuilds_the_conversation_and_welcomes_back(pack_dir):
     s = open_session(pack_dir)
     messages = s.opening()
     assert [m.kind for m in messages] == ["heading", "guide", "note", "terms",
-                                          "prompt", "reader", "guide", "prompt", "info"]
+                                          "prompt", "reader", "guide", "reader", "entry", "prompt", "info"]
     assert messages[4].text == OPENING_ASK
     assert messages[5].text == "He feared Moscow"
     assert messages[6].text == "Silence kept his options open."
-    assert messages[7].prompt == "pick-one"  # the open question, ready to answer
+    assert (messages[7].text, messages[8].entry) == ("thorez", "thorez")  # the lookup, in its place
+    assert messages[9].prompt == "pick-one"  # the open question, ready to answer
     welcome = messages[-1].text
     assert welcome.startswith("Welcome back. You are in section 1 of 2, \"The opening\", at paragraph 1.")
     assert "1 answer," in welcome and "1 term looked up" in welcome

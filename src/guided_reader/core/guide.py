@@ -117,17 +117,30 @@ class Guide:
         return Reply(tuple(messages + offer), state)
 
     def resume(self, state: GuideState, index: int, done: tuple[str, ...], prompt: str | None,
-               answers: dict[str, tuple[str, str | None]], paragraph: int) -> Reply:
-        """Rebuild a section's conversation as it stood: questions done, answers given, the open one.
+               answers: dict[str, tuple[str, str | None]], paragraph: int,
+               lookups: tuple[tuple[str, str, str], ...] = (), times: dict[str, str] | None = None) -> Reply:
+        """Rebuild a section's conversation as it stood: questions done, answers given, the terms
+        looked up (in their place among the answers), the open question.
 
-        `answers` maps a prompt id to its latest (text, choice label). Ids the pack no longer has
-        are dropped, so a pack edited since the last visit never breaks the resume.
+        `answers` maps a prompt id to its latest (text, choice label), `times` to when it was
+        given; `lookups` are (when, entry id, what was typed) in this section. Ids the pack no
+        longer has are dropped, so a pack edited since the last visit never breaks the resume.
         """
         state, messages = self._opening(state, index)
         section = self.section(state)
         known = {p.id for p in section.prompts}
+        times = times or {}
+        pending = sorted(lookup for lookup in lookups if self.pack.entry(lookup[1]))
+
+        def looked_up(before: str | None) -> None:
+            while pending and (before is None or pending[0][0] < before):
+                _, entry_id, query = pending.pop(0)
+                messages.append(Message("reader", query))
+                messages.extend(self.explain(state, self.pack.entry(entry_id), query).messages)
+
         for prompt_id in (d for d in done if d in known):
             p = self._prompts[prompt_id]
+            looked_up(times.get(prompt_id, ""))
             messages.append(self.ask(p))
             if prompt_id in answers:
                 text, label = answers[prompt_id]
@@ -135,6 +148,7 @@ class Guide:
                 messages += [Message("reader", text), Message("guide", choice.reply if choice else p.reflection)]
             else:
                 messages.append(Message("info", "(skipped)"))
+        looked_up(None)
         state = replace(state, done=tuple(d for d in done if d in known),
                         paragraph=min(max(paragraph, section.first), section.last))
         p = self.prompt(prompt)

@@ -70,7 +70,10 @@ class Session:
             index = next((i for i, s in enumerate(self.pack.sections) if pos.paragraph <= s.last),
                          len(self.pack.sections) - 1)
         answers = {a.prompt: (a.text, a.choice) for a in saved.answers}
-        reply = self.guide.resume(base, index, pos.done, pos.prompt, answers, pos.paragraph)
+        times = {a.prompt: a.at for a in saved.answers}
+        section_id = self.pack.sections[index].id
+        lookups = tuple((x.at, x.entry, x.query) for x in saved.lookups if x.section == section_id and x.entry)
+        reply = self.guide.resume(base, index, pos.done, pos.prompt, answers, pos.paragraph, lookups, times)
         return Reply(reply.messages + (self._welcome(saved, reply.state),), reply.state)
 
     def _welcome(self, saved: Saved, state: GuideState) -> Message:
