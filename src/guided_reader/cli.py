@@ -244,6 +244,10 @@ def cmd_reset(args) -> int:
 
 
 def cmd_read(args) -> int:
+    import gc
+
+    gc.disable()  # start-up builds objects that live as long as the reader: the TUI freezes them
+    # after its first screen and turns the collector back on (plain mode turns it on at once)
     pack = load(args.pack_dir, cache=not args.no_cache)
     if sys.stdin is None:
         raise Exit(BAD_INPUT, "standard input is closed; give it a terminal or a file "
@@ -254,6 +258,7 @@ def cmd_read(args) -> int:
         if args.plain:
             from guided_reader.plain import run_plain
 
+            gc.enable()
             return run_plain(pack, restart=args.restart)
         from guided_reader.tui.app import make_app
 

@@ -94,9 +94,14 @@ class ReaderApp(App):
         # What start-up built (the pack, Textual's widgets and styles) lives as long as the app:
         # moved out of the collector's reach, it is not walked again by every full collection,
         # which otherwise lands in the middle of a section step now and then.
-        self.call_after_refresh(gc.freeze)
+        self.call_after_refresh(self._settle_memory)
         if os.environ.get("GUIDED_READER_BENCH_EXIT"):  # scripts/bench.py: quit after the first paint
             self.call_after_refresh(self.exit)
+
+    @staticmethod
+    def _settle_memory() -> None:
+        gc.freeze()
+        gc.enable()  # the CLI turned it off for the start-up
 
     def _indexes(self) -> None:
         self.session.guide.index
