@@ -6,6 +6,7 @@ bubbles, screens and saved state. `make_app` is the one factory for the CLI and 
 
 from __future__ import annotations
 
+import io
 import os
 from collections import Counter
 
@@ -18,6 +19,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Footer, Input, ProgressBar, Static
 
+from guided_reader.core import paths
 from guided_reader.core.messages import Request
 from guided_reader.core.model import Entry, Pack
 from guided_reader.core.session import Session
@@ -209,6 +211,11 @@ class ReaderApp(App):
         self.show_reply(self.session.action("go", index))
 
     def write_journal(self) -> None:
+        if self.is_web:  # served: the reader's browser downloads it; the server's folder is not theirs
+            name = paths.journal_path(self.pack.id).name
+            self.deliver_text(io.StringIO(self.session.journal_text()), save_filename=name, mime_type="text/markdown")
+            self.notify(f"Journal sent to your browser as {name}", markup=False)
+            return
         try:
             path = self.session.write_journal()
         except OSError as exc:
