@@ -105,6 +105,7 @@ async def read_until(ws, screen: bytearray, wanted, events: list) -> None:
 
 
 async def test_a_browser_sees_the_first_section_and_downloads_the_journal(server):
+    """And a second tab on the same pack is told that it is open in the first."""
     import aiohttp
 
     address, server_cwd = server
@@ -112,6 +113,7 @@ async def test_a_browser_sees_the_first_section_and_downloads_the_journal(server
     first = pack.sections[0]
     opening_words = " ".join(pack.paragraph(first.first).split()[:3])
     answer = "Typed in a browser tab"
+    reply = " ".join(first.prompts[0].reflection.split()[:3])
 
     async def converse():
         async with aiohttp.ClientSession() as session:
@@ -122,12 +124,16 @@ async def test_a_browser_sees_the_first_section_and_downloads_the_journal(server
                 screen, events = bytearray(), []
                 await read_until(ws, screen, lambda text: first.title in text and opening_words in text, events)
                 await ws.send_json(["stdin", answer + "\r"])
-                await read_until(ws, screen, lambda text: answer in text, events)
+                await read_until(ws, screen, lambda text: reply in text, events)  # taken, not just typed
                 await ws.send_json(["stdin", "/journal\r"])
                 await read_until(ws, screen, lambda _: any(e[0] == "deliver_file_start" for e in events), events)
                 key = next(e[1] for e in events if e[0] == "deliver_file_start")
                 async with session.get(f"http://{address}/download/{key}") as response:
-                    return response.headers["Content-Disposition"], await response.text()
+                    download = response.headers["Content-Disposition"], await response.text()
+                async with session.ws_connect(f"ws://{address}/ws?width=120&height=40") as second:
+                    # a second tab while the first is open: told why, in the tab, not left blank
+                    await read_until(second, bytearray(), lambda text: "is already open in another" in text, [])
+                return download
 
     disposition, journal = await asyncio.wait_for(converse(), DEADLINE)
     assert f"filename={pack.id}-journal.md" in disposition and disposition.startswith("attachment")

@@ -250,16 +250,24 @@ def cmd_read(args) -> int:
                               "(for example `guided-reader --plain < answers.txt`)")
     if not args.plain and sys.stderr is None:  # Textual draws on stderr
         raise Exit(BAD_INPUT, "standard error is closed: the reader draws its screen there")
-    with holding(pack.id):
-        if args.plain:
-            from guided_reader.plain import run_plain
+    if args.plain:
+        from guided_reader.plain import run_plain
 
+        with holding(pack.id):
             return run_plain(pack, restart=args.restart)
-        from guided_reader.tui.app import make_app
+    from guided_reader.tui.app import make_app
 
-        app = make_app(pack, restart=args.restart)
-        app.run()
-        return app.return_code or OK
+    try:
+        with holding(pack.id):
+            app = make_app(pack, restart=args.restart)
+            app.run()
+            return app.return_code or OK
+    except Exit as exc:  # the pack is open elsewhere: a browser tab has no terminal to say it in
+        from guided_reader import serve
+
+        if serve.is_served():
+            serve.tell_browser(exc.message)
+        raise
 
 
 def cmd_serve(args) -> int:

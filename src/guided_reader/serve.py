@@ -8,6 +8,7 @@ place. There is no authentication: whoever reaches the port reads and answers as
 
 from __future__ import annotations
 
+import os
 import shlex
 import socket
 import sys
@@ -40,3 +41,23 @@ def server(pack_dir: Path | None, host: str, port: int, title: str):
 
     return Server(reader_command(pack_dir), host=host, port=port, title=title,
                   public_url=public_url(host, port))
+
+
+def is_served() -> bool:
+    """Whether this process is a reader that textual-serve started for a browser (it sets the
+    driver through the environment before running the command)."""
+    return os.environ.get("TEXTUAL_DRIVER", "").endswith(":WebDriver")
+
+
+def tell_browser(message: str) -> None:
+    """Show `message` in the browser tab: a served reader that cannot start has no terminal
+    where its error would be seen, and the page would stay blank."""
+    from textual.app import App
+    from textual.content import Content
+    from textual.widgets import Static
+
+    class Notice(App):
+        def compose(self):
+            yield Static(Content(f"guided-reader: {message}\n\nClose this tab to end."))
+
+    Notice().run()
