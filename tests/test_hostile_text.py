@@ -130,11 +130,9 @@ def test_the_hostile_pack_is_valid(tmp_path, isolated_home):
 # --- the TUI ---------------------------------------------------------------------------------
 
 async def click(pilot, widget, offset=(0, 0)) -> None:
-    """Scroll `widget` into view, then click it as a mouse would."""
+    """Scroll `widget` into view, then click it as a mouse would (the caller waits for the effect)."""
     widget.scroll_visible(animate=False, immediate=True)
-    await pilot.pause()
     await pilot.click(widget, offset=offset)
-    await pilot.pause()
 
 
 def assert_laid_out(app, size: tuple[int, int]) -> None:
@@ -174,7 +172,7 @@ async def test_hostile_text_is_shown_literally_and_triggers_nothing(tmp_path, mo
         assert transcript.text_of(bar) == "1. x[/]y\n2. [@click=app.quit]quit"
         transcript.scroll_to(y=transcript.block_top(bar), animate=False, immediate=True, force=True)
         await click(pilot, transcript, offset=offset_of(transcript, "2. [@click=app.quit]quit", 4))
-        assert app.is_running
+        assert app.is_running  # and still after the lines sent next, which the app takes after the click
         for query in ("?x[/]y Bureau", f"?{CJK}", "who is [/]?", "?[bold]bureau[/bold]", f"?{LONG}", "?[/]"):
             await send(pilot, query)
             assert app.is_running
@@ -182,11 +180,13 @@ async def test_hostile_text_is_shown_literally_and_triggers_nothing(tmp_path, mo
         # hover a term with a markup short note; click it
         pane = app.query_one(PassagePane)
         pane.scroll_to_paragraph(1)
-        await pilot.pause()
-        first_line = (8, pane.block_top(pane.paragraph_block(1)) + 1 - int(pane.scroll_y))
+        await until(pilot, lambda: pane.find("The x[/]y Bureau"), "the first paragraph")
+        first_line = offset_of(pane, "x[/]y Bureau", 1)
         await pilot.hover(pane, offset=first_line)
-        await pilot.pause()
+        await until(pilot, lambda: str(pane.tooltip) == "[@click=app.quit]short[/] x[/]y", "the short note, as written")
+        looked_up = len(app.session.saved().lookups)
         await click(pilot, pane, offset=first_line)
+        await until(pilot, lambda: len(app.session.saved().lookups) > looked_up, "the click to look the term up")
         # every screen that lists pack text, and the palette
         for key in ("f2", "f3", "f6", "f1", "f4"):
             await pilot.press(key)
