@@ -34,7 +34,7 @@ from guided_reader.plain import run_plain
 from guided_reader.tui.chat import Transcript
 from text_helpers import flat, in_order
 from minipack import write_pack
-from tui_helpers import app_for, bubbles, screen_text, type_line
+from tui_helpers import app_for, bubbles, screen_text, type_line, until
 
 FAILED = "Progress will not be saved from now on"
 NOT_SAVED = "Progress will not be saved"
@@ -405,11 +405,6 @@ def test_plain_cli_with_no_usable_data_folder_completes_with_exit_0(mini, tmp_pa
 # --- the TUI ---------------------------------------------------------------------------------
 
 
-async def press(pilot, key: str) -> None:
-    await pilot.press(key)
-    await pilot.pause()
-
-
 def guide_text(app) -> str:
     return "\n".join(bubbles(app))
 
@@ -432,21 +427,20 @@ async def test_tui_keeps_reading_through_a_fault_and_shows_one_bubble(tmp_path, 
     steps = [
         (lambda p: type_line(p, "what was the Cominform?"), "Founded in 1947"),
         (lambda p: type_line(p, "?thorez"), "General Secretary of the PCF"),
-        (lambda p: press(p, "f5"), "Bookmarked paragraph 1"),
-        (lambda p: press(p, "f8"), "Now the crisis arrives."),
+        (lambda p: p.press("f5"), "Bookmarked paragraph 1"),
+        (lambda p: p.press("f8"), "Now the crisis arrives."),
         (lambda p: type_line(p, LONG), "Events outran the line."),
         (lambda p: type_line(p, "?poznan"), "Workers struck and marched"),
-        (lambda p: press(p, "f7"), "Watch who speaks"),
+        (lambda p: p.press("f7"), "Watch who speaks"),
         (lambda p: type_line(p, "/hint"), "Think about Moscow."),
         (lambda p: type_line(p, "after the fault"), "Silence kept his options open."),
         (lambda p: type_line(p, "/go 2"), "Now the crisis arrives."),
         (lambda p: type_line(p, "again"), "Events outran the line."),
         (lambda p: type_line(p, ""), "You have reached the end of the essay"),
-        (lambda p: press(p, "f7"), "Watch who speaks"),
-        (lambda p: press(p, "f8"), "Now the crisis arrives."),
+        (lambda p: p.press("f7"), "Watch who speaks"),
+        (lambda p: p.press("f8"), "Now the crisis arrives."),
     ]
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
         await type_line(pilot, "He feared Moscow")
         await type_line(pilot, "2")
         collect()
@@ -455,9 +449,9 @@ async def test_tui_keeps_reading_through_a_fault_and_shows_one_bubble(tmp_path, 
         fault.inject(app.session.store)
         for step, expected in steps:
             await step(pilot)
-            assert expected in guide_text(app), expected
+            await until(pilot, lambda: expected in guide_text(app), f"the guide to say {expected!r}")
             if collect():  # shown as it happens, in view at the foot of the transcript
-                assert FAILED in flat(screen_text(app))
+                await until(pilot, lambda: FAILED in flat(screen_text(app)), "the notice on screen")
         assert len(note_bubbles) == 1
         assert_honest(note_bubbles[0].text, fault)
         saved = app.session.saved()
@@ -469,7 +463,7 @@ async def test_tui_keeps_reading_through_a_fault_and_shows_one_bubble(tmp_path, 
     else:
         again = app_for(tmp_path / "pack")
         async with again.run_test(size=(120, 40)) as pilot:
-            await pilot.pause()
+            await until(pilot, lambda: bubbles(again, "prompt"), "the first question")
             assert again.session.store.persistent
             assert shown_notices(again) == []
             assert "Welcome back" not in guide_text(again)
@@ -485,15 +479,14 @@ async def test_tui_moves_a_corrupt_database_aside_and_says_so(tmp_path):
     path.write_bytes(garbage)
     app = app_for(tmp_path / "pack")
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        [note] = shown_notices(app)
+        [note] = await until(pilot, lambda: shown_notices(app), "the notice")
         assert "moved it aside" in note.text
-        screen = flat(screen_text(app))
-        assert "moved it aside" in screen and "started afresh." in screen
+        await until(pilot, lambda: "moved it aside" in (screen := flat(screen_text(app))) and "started afresh." in screen,
+                    "the notice on screen")
         await type_line(pilot, "He feared Moscow")
         assert "Silence kept his options open." in guide_text(app)
-        await press(pilot, "f8")
-        assert "Now the crisis arrives." in guide_text(app)
+        await pilot.press("f8")
+        await until(pilot, lambda: "Now the crisis arrives." in guide_text(app), "the next section")
         assert shown_notices(app) == []
         await pilot.press("ctrl+q")
     [aside] = [p for p in path.parent.iterdir() if ".corrupt-" in p.name and p.suffix != "-wal"]

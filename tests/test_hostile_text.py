@@ -25,7 +25,7 @@ from guided_reader.tui.app import make_app
 from guided_reader.tui.chat import Transcript
 from guided_reader.tui.passage import PassagePane
 from minipack import write_pack
-from tui_helpers import bubbles, offset_of, screen_text, type_line as send
+from tui_helpers import bubbles, offset_of, type_line as send, until, until_shown
 
 MARKUP = "[bold]B[/bold] x[/]y [/] [@click=app.quit]Q[/] [link=https://evil.example]L[/link] [b $x"
 ZWJ = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # family emoji, joined
@@ -130,11 +130,9 @@ def test_the_hostile_pack_is_valid(tmp_path, isolated_home):
 # --- the TUI ---------------------------------------------------------------------------------
 
 async def click(pilot, widget, offset=(0, 0)) -> None:
-    """Scroll `widget` into view, then click it as a mouse would."""
+    """Scroll `widget` into view, then click it as a mouse would (the caller waits for the effect)."""
     widget.scroll_visible(animate=False, immediate=True)
-    await pilot.pause()
     await pilot.click(widget, offset=offset)
-    await pilot.pause()
 
 
 def assert_laid_out(app, size: tuple[int, int]) -> None:
@@ -155,12 +153,13 @@ async def test_hostile_text_is_shown_literally_and_triggers_nothing(tmp_path, mo
     pack = load_pack(hostile_pack(tmp_path / "pack"))
     app = make_app(pack, store=Store.open())
     async with app.run_test(size=size, notifications=True, tooltips=True) as pilot:
-        await pilot.pause()
+        await until(pilot, lambda: bubbles(app, "prompt"), "the first question")
         assert app.is_running
         assert MARKUP in bubbles(app, "guide")[0]  # the intro, markup and all
         assert any(MARKUP in b and LONG in b for b in bubbles(app, "note"))
         assert "Ask " + ALL in bubbles(app, "prompt")[-1]
-        assert "Title [bold]B[/bold] x[/]y" in screen_text(app) or size[0] < 100
+        if size[0] >= 100:  # the title bar has room for it
+            await until_shown(pilot, "Title [bold]B[/bold] x[/]y")
         assert_laid_out(app, size)
         for answer in (MARKUP, ZWJ + COMBINING, LONG, "\x1b[31mred\x1b]0;title\x07", "/hint"):
             await send(pilot, answer)
@@ -173,7 +172,7 @@ async def test_hostile_text_is_shown_literally_and_triggers_nothing(tmp_path, mo
         assert transcript.text_of(bar) == "1. x[/]y\n2. [@click=app.quit]quit"
         transcript.scroll_to(y=transcript.block_top(bar), animate=False, immediate=True, force=True)
         await click(pilot, transcript, offset=offset_of(transcript, "2. [@click=app.quit]quit", 4))
-        assert app.is_running
+        assert app.is_running  # and still after the lines sent next, which the app takes after the click
         for query in ("?x[/]y Bureau", f"?{CJK}", "who is [/]?", "?[bold]bureau[/bold]", f"?{LONG}", "?[/]"):
             await send(pilot, query)
             assert app.is_running
@@ -181,27 +180,28 @@ async def test_hostile_text_is_shown_literally_and_triggers_nothing(tmp_path, mo
         # hover a term with a markup short note; click it
         pane = app.query_one(PassagePane)
         pane.scroll_to_paragraph(1)
-        await pilot.pause()
-        first_line = (8, pane.block_top(pane.paragraph_block(1)) + 1 - int(pane.scroll_y))
+        await until(pilot, lambda: pane.find("The x[/]y Bureau"), "the first paragraph")
+        first_line = offset_of(pane, "x[/]y Bureau", 1)
         await pilot.hover(pane, offset=first_line)
-        await pilot.pause()
+        await until(pilot, lambda: str(pane.tooltip) == "[@click=app.quit]short[/] x[/]y", "the short note, as written")
+        looked_up = len(app.session.saved().lookups)
         await click(pilot, pane, offset=first_line)
+        await until(pilot, lambda: len(app.session.saved().lookups) > looked_up, "the click to look the term up")
         # every screen that lists pack text, and the palette
-        for key in ("f2", "f3", "f6", "f1"):
+        for key in ("f2", "f3", "f6", "f1", "f4"):
             await pilot.press(key)
-            await pilot.pause()
+            await until(pilot, lambda: len(app.screen_stack) == 2, f"the screen {key} opens")
+            if key == "f4":
+                await pilot.press(*"x[/]y")
+                await until_shown(pilot, "x[/]y Bureau")  # the palette's hit, as written
             assert app.is_running
             await pilot.press("escape")
-            await pilot.pause()
-        await pilot.press("f4")
-        await pilot.press(*"x[/]y")
-        await pilot.pause(0.3)
-        await pilot.press("escape")
+            await until(pilot, lambda: len(app.screen_stack) == 1, f"the screen {key} opened to close")
         await send(pilot, "/journal")  # notifies with the path
+        await until(pilot, lambda: (tmp_path / "hostile-journal.md").exists(), "the journal")
         await send(pilot, "/bookmark " + MARKUP)
         await pilot.press("f8")
-        await pilot.pause()
-        assert "Section 2 of 2" in screen_text(app)
+        await until_shown(pilot, "Section 2 of 2")
         assert_laid_out(app, size)
         assert app.is_running
     saved = Store.open().load("hostile")

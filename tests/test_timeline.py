@@ -22,7 +22,7 @@ from guided_reader.plain import run_plain
 from guided_reader.tui.timeline_screen import TimelineScreen
 from minipack import write_pack
 from text_helpers import flat, in_order
-from tui_helpers import app_for, bubbles, screen_text, type_line
+from tui_helpers import app_for, type_line, until, until_bubble, until_shown
 
 TIMELINE = """\
 # comments are fine
@@ -220,22 +220,18 @@ async def test_screen_shows_events_marks_this_section_and_jumps_to_a_paragraph(p
     app = app_for(pack_dir)
     async with app.run_test(size=size) as pilot:
         await pilot.press("f11")
-        await pilot.pause()
-        assert isinstance(app.screen, TimelineScreen)
-        text = screen_text(app)
-        assert "◆ September 1947  The bureau is founded" in text  # paragraph 1 is in section 1
+        await until(pilot, lambda: isinstance(app.screen, TimelineScreen), "the timeline")
+        text = await until_shown(pilot, "◆ September 1947  The bureau is founded")  # paragraph 1 is in section 1
         assert "  28 June 1956  The riots" in text
         assert re.search(r"▊ 1947 +▎", text) and re.search(r"▊ 1956 +▎", text)  # by year, not by month
         for line in text.splitlines():
             assert len(line.rstrip()) <= size[0]
         await pilot.press("j", "j")  # to "The riots", past the year headings
-        await pilot.pause()
-        assert "paragraphs 3, 4" in screen_text(app)
+        await until_shown(pilot, "paragraphs 3, 4")
         await pilot.press("enter")
-        await pilot.pause()
+        await until_shown(pilot, "Section 2 of 2")
         assert not isinstance(app.screen, TimelineScreen)
         assert app.session.state.section == 1 and app.session.state.paragraph == 3
-        assert "Section 2 of 2" in screen_text(app)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -243,60 +239,50 @@ async def test_screen_opens_an_entry_and_shows_both_dates_side_by_side(pack_dir,
     app = app_for(pack_dir)
     async with app.run_test(size=size) as pilot:
         await type_line(pilot, "/timeline")
-        await pilot.pause()
-        assert isinstance(app.screen, TimelineScreen)
+        await until(pilot, lambda: isinstance(app.screen, TimelineScreen), "the timeline")
         await pilot.press("down")
-        await pilot.pause()
-        text = screen_text(app)
+        text = await until_shown(pilot, "The record", "The essay says")
         record = next(line for line in text.splitlines() if "The record" in line)
         assert "The essay says" in record  # on the same row: side by side
         assert any("14-25 February 1956" in line and "February 24" in line for line in text.splitlines())
         await pilot.press("e")
-        await pilot.pause()
+        await until_bubble(pilot, "entry", "He denounced Stalin in 1956.")
         assert not isinstance(app.screen, TimelineScreen)
-        assert "He denounced Stalin in 1956." in bubbles(app, "entry")[-1]
 
 
 async def test_links_reach_every_entry_and_the_mouse_works(pack_dir):
     app = app_for(pack_dir)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("f8")  # to section 2, where the Poznan entry stops being a spoiler
-        await pilot.pause()
+        await until_shown(pilot, "Section 2 of 2")
         await pilot.press("f11")  # opens on the first event of this section: the riots
-        await pilot.pause()
-        assert "◆ 28 June 1956  The riots" in screen_text(app)
+        await until_shown(pilot, "◆ 28 June 1956  The riots", "Ask about Cominform")
         links = app.screen.query_one("#timeline-links")
-        assert "Ask about Cominform" in screen_text(app)
         await pilot.click(links, offset=(4, 4))  # under the two paragraphs and Poznan: Cominform
-        await pilot.pause()
-        assert "Founded in 1947 and dissolved in 1956." in bubbles(app, "entry")[-1]
+        await until_bubble(pilot, "entry", "Founded in 1947 and dissolved in 1956.")
 
 
 async def test_entries_still_hidden_as_spoilers_are_not_offered(pack_dir):
     app = app_for(pack_dir)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("f11")
-        await pilot.pause()
+        await until(pilot, lambda: isinstance(app.screen, TimelineScreen), "the timeline")
         await pilot.press("j", "j")  # the riots: entries poznan (hidden until section 2) and cominform
-        await pilot.pause()
-        text = screen_text(app)
-        assert "Ask about Cominform" in text and "Poznan riots" not in text
+        text = await until_shown(pilot, "Ask about Cominform")
+        assert "Poznan riots" not in text
 
 
 async def test_escape_closes_and_glossary_entry_lists_its_events(pack_dir):
     app = app_for(pack_dir)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("f11")
-        await pilot.pause()
+        await until(pilot, lambda: isinstance(app.screen, TimelineScreen), "the timeline")
         await pilot.press("escape")
-        await pilot.pause()
-        assert not isinstance(app.screen, TimelineScreen)
+        await until(pilot, lambda: len(app.screen_stack) == 1, "the timeline to close")
         await pilot.press("f3")
-        await pilot.pause()
+        await until(pilot, lambda: len(app.screen_stack) == 2, "the glossary")
         app.screen.show_entry("cominform")
-        await pilot.pause()
-        text = screen_text(app)
-        assert "◷ September 1947  The bureau is founded" in text and "◷ 28 June 1956  The riots" in text
+        await until_shown(pilot, "◷ September 1947  The bureau is founded", "◷ 28 June 1956  The riots")
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -307,11 +293,9 @@ async def test_screen_shows_pack_text_literally(pack_dir, size):
     app = app_for(pack_dir)
     async with app.run_test(size=size) as pilot:
         await pilot.press("f11")
-        await pilot.pause()
-        assert "[bold]x[/]y [@click=app.quit]" in screen_text(app)
+        await until_shown(pilot, "[bold]x[/]y [@click=app.quit]")
         await pilot.press("down")
-        await pilot.pause()
-        assert "[link=x]24[/link] x[/]" in screen_text(app)
+        await until_shown(pilot, "[link=x]24[/link] x[/]")
         assert isinstance(app.screen, TimelineScreen)
 
 
@@ -320,19 +304,17 @@ async def test_the_palette_opens_the_timeline(pack_dir):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("ctrl+p")
         await pilot.press(*"timeline")
-        await pilot.pause(0.5)
+        await until_shown(pilot, "The essay's events in date order (F11)")
         await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, TimelineScreen)
+        await until(pilot, lambda: isinstance(app.screen, TimelineScreen), "the timeline")
 
 
 async def test_no_timeline_key_says_so(tmp_path):
     app = app_for(tmp_path / "pack")
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.press("f11")
-        await pilot.pause()
+        await until_shown(pilot, "This reading pack has no timeline.")
         assert not isinstance(app.screen, TimelineScreen)
-        assert [n.message for n in app._notifications] == ["This reading pack has no timeline."]
 
 
 # -- the bundled pack ---------------------------------------------------------------------------

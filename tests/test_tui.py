@@ -9,7 +9,7 @@ from guided_reader.core.store import Store
 from guided_reader.tui.chat import Transcript
 from guided_reader.tui.passage import PassagePane
 from minipack import GLOSSARY
-from tui_helpers import offset_of, app_for, bubbles, screen_text, type_line
+from tui_helpers import app_for, bubbles, offset_of, screen_text, type_line, until, until_bubble, until_shown
 
 SIZES = [(120, 40), (80, 24)]
 
@@ -18,9 +18,7 @@ SIZES = [(120, 40), (80, 24)]
 async def test_opens_on_the_first_section_with_passage_and_guide(tmp_path, size):
     app = app_for(tmp_path / "pack")
     async with app.run_test(size=size) as pilot:
-        await pilot.pause()
-        text = screen_text(app)
-        assert "A Small Essay" in text and "Section 1 of 2" in text
+        text = await until_shown(pilot, "A Small Essay", "Section 1 of 2", "f8 Next")
         assert "The Cominform met in Bucharest" in text
         assert "Watch who speaks" in text  # the section's intro, shown from its start
         assert "Why might Thorez say little?" in bubbles(app, "prompt")[-1]
@@ -37,7 +35,7 @@ async def test_answer_then_reflection_then_next_prompt(tmp_path, size):
         assert "He waited for Moscow" in bubbles(app, "reader")[-1]
         assert "Silence kept his options open." in bubbles(app, "guide")[-1]
         assert "Which matters more here?" in bubbles(app, "prompt")[-1]
-        assert "Which matters more here?" in screen_text(app)  # kept scrolled to the newest turn
+        await until_shown(pilot, "Which matters more here?")  # kept scrolled to the newest turn
     answers = Store.open().load("mini").answers
     assert [(a.prompt, a.text) for a in answers] == [("why-silent", "He waited for Moscow")]
 
@@ -47,10 +45,11 @@ async def test_choice_buttons_answer_the_prompt(tmp_path):
     async with app.run_test(size=(120, 40)) as pilot:
         await type_line(pilot, "")  # skip the first prompt
         transcript = app.query_one(Transcript)
-        assert "1. Moscow\n2. Paris" in transcript.text_of(len(transcript.blocks) - 1)
+        await until(pilot, lambda: "1. Moscow\n2. Paris" in transcript.text_of(len(transcript.blocks) - 1),
+                    "the choices of the second prompt")
+        await until(pilot, lambda: transcript.find("2. Paris"), "the choices on screen")
         await pilot.click(transcript, offset=offset_of(transcript, "2. Paris", 3))
-        await pilot.pause()
-        assert "Paris had its own reasons." in bubbles(app, "guide")[-1]
+        await until_bubble(pilot, "guide", "Paris had its own reasons.")
     assert Store.open().load("mini").answers[-1].choice == "Paris"
 
 
@@ -59,14 +58,11 @@ async def test_next_and_back_keys_change_the_passage(tmp_path, size):
     app = app_for(tmp_path / "pack")
     async with app.run_test(size=size) as pilot:
         await pilot.press("f8")
-        await pilot.pause()
-        text = screen_text(app)
-        assert "Section 2 of 2" in text and "Poznań riots shook" in text
+        text = await until_shown(pilot, "Section 2 of 2", "Poznań riots shook")
         assert "Bucharest" not in text
         assert "Silence was a policy." in " ".join(bubbles(app, "recap"))
         await pilot.press("f7")
-        await pilot.pause()
-        assert "Bucharest" in screen_text(app)
+        await until_shown(pilot, "Bucharest")
 
 
 async def test_single_letter_keys_work_when_the_passage_has_focus(tmp_path):
@@ -74,19 +70,17 @@ async def test_single_letter_keys_work_when_the_passage_has_focus(tmp_path):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("f9")  # focus the passage
         await pilot.press("n")
-        await pilot.pause()
-        assert "Section 2 of 2" in screen_text(app)
+        await until_shown(pilot, "Section 2 of 2")
         assert app.query_one("#chat-input", Input).value == ""
 
 
 async def test_clicking_a_term_explains_it(tmp_path):
     app = app_for(tmp_path / "pack")
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
         pane = app.query_one(PassagePane)
+        await until(pilot, lambda: pane.find("Cominform"), "the passage on screen")
         await pilot.click(pane, offset=offset_of(pane, "Cominform", 2))
-        await pilot.pause()
-        assert "Founded in 1947 and dissolved in 1956." in bubbles(app, "entry")[-1]
+        await until_bubble(pilot, "entry", "Founded in 1947 and dissolved in 1956.")
         assert "Why might Thorez say little?" in bubbles(app, "prompt")[-1]  # the open question is re-offered
     assert Store.open().load("mini").lookups[-1].entry == "cominform"
 
@@ -97,7 +91,7 @@ async def test_lookup_by_question(tmp_path, size):
     async with app.run_test(size=size) as pilot:
         await type_line(pilot, "what was the Cominform?")
         assert "Founded in 1947" in bubbles(app, "entry")[-1]
-        assert "Founded in 1947" in screen_text(app)
+        await until_shown(pilot, "Founded in 1947")
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -105,11 +99,9 @@ async def test_contents_jumps_to_a_section(tmp_path, size):
     app = app_for(tmp_path / "pack")
     async with app.run_test(size=size) as pilot:
         await pilot.press("f2")
-        await pilot.pause()
-        assert "The ending" in screen_text(app)
+        await until_shown(pilot, "The ending")
         await pilot.press("down", "enter")
-        await pilot.pause()
-        assert "Section 2 of 2" in screen_text(app)
+        await until_shown(pilot, "Section 2 of 2")
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -117,38 +109,31 @@ async def test_glossary_browser_filters_and_jumps(tmp_path, size):
     app = app_for(tmp_path / "pack")
     async with app.run_test(size=size) as pilot:
         await pilot.press("f3")
-        await pilot.pause()
-        text = screen_text(app)
-        assert "People" in text and "Organisations" in text
+        text = await until_shown(pilot, "People", "Organisations")
         assert "Poznan riots" not in text  # spoiler-free until its section
         await pilot.press(*"thor")
-        await pilot.pause()
-        text = screen_text(app)
-        assert "Thorez" in text and "Khrushchev" not in text
-        assert "General Secretary of the PCF" in text
+        text = await until_shown(pilot, "Thorez", "General Secretary of the PCF")
+        await until(pilot, lambda: "Khrushchev" not in screen_text(app), "the filter to hide Khrushchev")
         await pilot.press("enter")  # into the links: the section where Thorez occurs
         await pilot.press("enter")
-        await pilot.pause()
-        assert "Section 1 of 2" in screen_text(app)
+        await until(pilot, lambda: len(app.screen_stack) == 1, "the browser to close")
+        await until_shown(pilot, "Section 1 of 2")
         await pilot.press("f8", "f3")
-        await pilot.pause()
-        assert "Poznan riots" in screen_text(app)
+        await until_shown(pilot, "Poznan riots")
 
 
 async def test_help_lists_keys_and_commands(tmp_path):
     app = app_for(tmp_path / "pack")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("f1")
-        await pilot.pause()
-        assert "ctrl+q" in screen_text(app) and "/journal" not in screen_text(app)
+        await until_shown(pilot, "ctrl+q")
+        assert "/journal" not in screen_text(app)
         top = app.query_one(PassagePane).scroll_y
         await pilot.press("pagedown", "pagedown")  # the help scrolls, not the passage behind it
-        await pilot.pause()
-        assert "/journal" in screen_text(app)
+        await until_shown(pilot, "/journal")
         assert app.query_one(PassagePane).scroll_y == top
         await pilot.press("escape")
-        await pilot.pause()
-        assert "/journal" not in screen_text(app)
+        await until(pilot, lambda: "/journal" not in screen_text(app), "the help to close")
 
 
 async def test_quit_saves_the_draft_and_resume_restores_it(tmp_path):
@@ -161,9 +146,8 @@ async def test_quit_saves_the_draft_and_resume_restores_it(tmp_path):
         await pilot.press("ctrl+q")
     again = app_for(folder)
     async with again.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await until_shown(pilot, "Section 2 of 2")
         assert again.query_one("#chat-input", Input).value == "half a thought"
-        assert "Section 2 of 2" in screen_text(again)
         assert "Welcome back" in " ".join(bubbles(again, "info"))
 
 
@@ -179,10 +163,10 @@ async def test_hostile_pack_text_is_shown_literally(tmp_path):
         assert "x[/]y [@click=app.quit]" in bubbles(app, "reader")[-1]
         pane = app.query_one(PassagePane)
         await pilot.hover(pane, offset=offset_of(pane, "Cominform", 1))
-        await pilot.pause()
+        await until(pilot, lambda: str(pane.tooltip) == "[/]", "the short note, literally")
         await pilot.press("f4")
         await pilot.press(*"comin")
-        await pilot.pause(0.3)
+        await until_shown(pilot, "Cominform  [/]")  # the hit, with its short note as written
         await pilot.press("escape")
         assert app.is_running
 
@@ -192,8 +176,7 @@ async def test_resizing_never_breaks_the_layout(tmp_path):
     async with app.run_test(size=(120, 40)) as pilot:
         for size in [(80, 24), (40, 12), (200, 60), (20, 8), (99, 30), (100, 30)]:
             await pilot.resize_terminal(*size)
-            await pilot.pause()
-            assert app.screen.has_class("-narrow") == (size[0] < 100)
+            await until(pilot, lambda: app.screen.has_class("-narrow") == (size[0] < 100), f"the layout for {size}")
         await type_line(pilot, "still works")
         assert "still works" in bubbles(app, "reader")[-1]
 
@@ -210,7 +193,7 @@ async def test_tab_completes_commands_and_terms(tmp_path, typed, completed):
         box = app.query_one("#chat-input", Input)
         box.focus()
         await pilot.press(*typed)
-        await pilot.pause(0.2)
+        await until(pilot, lambda: completed.lower() in screen_text(app).lower(), "the suggestion, shown in the input")
         await pilot.press("tab")
         assert box.value == completed
 
@@ -220,15 +203,12 @@ async def test_theme_choice_is_remembered(tmp_path):
     app = app_for(folder)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("ctrl+t")  # Textual's theme picker opens in the palette
-        await pilot.pause()
-        assert app.screen.__class__.__name__ == "CommandPalette"
+        await until(pilot, lambda: app.screen.__class__.__name__ == "CommandPalette", "the theme picker")
         await pilot.press("escape")
         app.theme = "nord"
-        await pilot.pause()
     again = app_for(folder)
     async with again.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        assert again.theme == "nord"
+        await until(pilot, lambda: again.theme == "nord", "the saved theme")
 
 
 async def test_palette_finds_terms_and_sections(tmp_path):
@@ -236,41 +216,34 @@ async def test_palette_finds_terms_and_sections(tmp_path):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("ctrl+p")
         await pilot.press(*"Communist Inf")
-        await pilot.pause(0.5)
-        assert "Communist Information Bureau" in screen_text(app)
+        await until_shown(pilot, "Communist Information Bureau")
         await pilot.press("enter")
-        await pilot.pause()
-        assert "Founded in 1947" in bubbles(app, "entry")[-1]
+        await until_bubble(pilot, "entry", "Founded in 1947")
         await pilot.press("f4")
         await pilot.press(*"ending")
-        await pilot.pause(0.5)
+        await until_shown(pilot, "The ending")
         await pilot.press("enter")
-        await pilot.pause()
-        assert "Section 2 of 2" in screen_text(app)
+        await until_shown(pilot, "Section 2 of 2")
 
 
 async def test_terms_picker_explains_a_term_without_the_mouse(tmp_path):
     app = app_for(tmp_path / "pack")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f6")
-        await pilot.pause()
-        assert "Terms in this passage" in screen_text(app)
+        await until_shown(pilot, "Terms in this passage")
         await pilot.press("down", "enter")
-        await pilot.pause()
-        assert "General Secretary of the PCF" in bubbles(app, "entry")[-1]
+        await until_bubble(pilot, "entry", "General Secretary of the PCF")
 
 
 async def test_hovering_a_term_shows_its_short_note(tmp_path):
     app = app_for(tmp_path / "pack")
     async with app.run_test(size=(120, 40), tooltips=True) as pilot:
-        await pilot.pause()
         pane = app.query_one(PassagePane)
+        await until(pilot, lambda: pane.find("Thorez"), "the passage on screen")
         await pilot.hover(pane, offset=offset_of(pane, "Thorez", 1))
-        await pilot.pause()
-        assert str(pane.tooltip) == "Leader of the French Communist Party."
+        await until(pilot, lambda: str(pane.tooltip) == "Leader of the French Communist Party.", "the short note")
         await pilot.hover(pane, offset=offset_of(pane, "met in", 1))
-        await pilot.pause()
-        assert pane.tooltip is None
+        await until(pilot, lambda: pane.tooltip is None, "the note to go")
 
 
 async def test_transcript_text_can_be_selected_and_copied(tmp_path):
@@ -304,11 +277,10 @@ async def test_a_flood_of_keys_and_a_dirty_paste_stay_within_the_input(tmp_path)
         box = app.query_one("#chat-input", Input)
         for ch in "abc " * 3000:
             app.post_message(events.Key(ch if ch != " " else "space", ch))
-        await pilot.pause(0.5)
-        assert len(box.value) == MAX_INPUT and box.value.startswith("abc abc")
+        await until(pilot, lambda: len(box.value) == MAX_INPUT, "the input to fill")
+        assert box.value.startswith("abc abc")
         box.value = ""
         box.post_message(events.Paste("one\x1b[31m red\x07 line\nand a second\x00"))
-        await pilot.pause()
-        assert box.value == "one red line and a second"
+        await until(pilot, lambda: box.value == "one red line and a second", "the cleaned paste")
         await type_line(pilot, box.value)
         assert "one red line and a second" in bubbles(app, "reader")[-1]

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import html
+import re
+import time
 from pathlib import Path
+from typing import Callable
+
+from rich.cells import cell_len
 
 from textual.widgets import Input
 
@@ -13,9 +19,48 @@ from guided_reader.tui.chat import Transcript, bubble_content
 from minipack import write_pack
 
 
+SVG_TEXT = re.compile(r'<text class="[^"]*" x="([\d.]+)" y="[\d.]+" textLength="([\d.]+)" '
+                      r'clip-path="url\(#[\w-]+-line-(\d+)\)">([^<]*)</text>')
+
+
 def screen_text(app) -> str:
-    """Every line the active screen shows, as plain text."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+    """Every line the active screen shows, as plain text, read from Textual's SVG screenshot
+    (the public export that the snapshot tests and README pictures also use)."""
+    runs = [(float(x), float(length), int(line), html.unescape(escaped).replace("\xa0", " ").replace("\n", ""))
+            for x, length, line, escaped in SVG_TEXT.findall(app.export_screenshot())]
+    cell = next((length / cell_len(text) for _, length, _, text in runs if cell_len(text)), 1.0)
+    lines: dict[int, str] = {}
+    for x, _, line, text in runs:
+        column = round(x / cell)
+        before = lines.get(line, "")
+        lines[line] = before + " " * (column - cell_len(before)) + text
+    return "\n".join(lines.get(n, "") for n in range(app.size.height))
+
+
+async def until(pilot, condition: Callable[[], object], what: str = "", limit: float = 30.0):
+    """Let the app run until `condition()` holds, and return its value.
+
+    A fixed number of pauses is not enough on a loaded machine: the reply, the notice or the
+    frame may come a few turns of the event loop later. `limit` only keeps a broken test from
+    hanging; it is not a speed requirement."""
+    deadline = time.monotonic() + limit
+    while not (result := condition()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still waiting after {limit:g} s for {what or 'the condition'}")
+        await pilot.pause()
+    return result
+
+
+async def until_shown(pilot, *texts: str) -> str:
+    """Wait until the screen shows every one of `texts`, and return the screen's text."""
+    def shown() -> str:
+        text = screen_text(pilot.app)
+        return text if all(t in text for t in texts) else ""
+
+    try:
+        return await until(pilot, shown, f"the screen to show {texts!r}")
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}; it shows:\n{screen_text(pilot.app)}") from None
 
 
 def app_for(folder: Path, restart: bool = False, **replace: str):
@@ -43,4 +88,14 @@ async def type_line(pilot, text: str) -> None:
     box.focus()
     box.value = text
     await pilot.press("enter")
-    await pilot.pause()
+    if text:  # the input empties when the app takes the line (an empty line: wait at the caller)
+        await until(pilot, lambda: box.value == "", f"the input to take {text!r}")
+
+
+async def until_bubble(pilot, kind: str, text: str) -> None:
+    """Wait until the newest chat bubble of `kind` holds `text`."""
+    def said() -> bool:
+        found = bubbles(pilot.app, kind)
+        return bool(found) and text in found[-1]
+
+    await until(pilot, said, f"a {kind} bubble saying {text!r}")

@@ -22,7 +22,7 @@ from guided_reader.streams import closed_streams, describe, drop_stdout, err, re
 
 OK, NOT_FOUND, BAD_INPUT = 0, 1, 2
 MAX_SHOWN = 50  # problems printed at most: past that, the first ones tell the story
-SUBCOMMANDS = ("lookup", "check", "journal", "packs", "where", "reset", "timeline")
+SUBCOMMANDS = ("lookup", "check", "journal", "packs", "where", "reset", "timeline", "serve")
 
 
 class Exit(Exception):
@@ -254,17 +254,39 @@ def cmd_read(args) -> int:
                               "(for example `guided-reader --plain < answers.txt`)")
     if not args.plain and sys.stderr is None:  # Textual draws on stderr
         raise Exit(BAD_INPUT, "standard error is closed: the reader draws its screen there")
-    with holding(pack.id):
-        if args.plain:
-            from guided_reader.plain import run_plain
+    if args.plain:
+        from guided_reader.plain import run_plain
 
-            gc.enable()
+        gc.enable()
+        with holding(pack.id):
             return run_plain(pack, restart=args.restart)
-        from guided_reader.tui.app import make_app
+    from guided_reader.tui.app import make_app
 
-        app = make_app(pack, restart=args.restart)
-        app.run()
-        return app.return_code or OK
+    try:
+        with holding(pack.id):
+            app = make_app(pack, restart=args.restart)
+            app.run()
+            return app.return_code or OK
+    except Exit as exc:  # the pack is open elsewhere: a browser tab has no terminal to say it in
+        from guided_reader import serve
+
+        if serve.is_served():
+            serve.tell_browser(exc.message)
+        raise
+
+
+def cmd_serve(args) -> int:
+    from guided_reader import serve
+
+    if not 1 <= args.port <= 65535:
+        raise Exit(BAD_INPUT, f"--port must be between 1 and 65535, not {args.port}")
+    pack = load(args.pack_dir)  # a bad pack is reported here, not in every browser that connects
+    try:
+        server = serve.server(Path(args.pack_dir) if args.pack_dir else None, args.host, args.port, pack.title)
+    except ImportError:
+        raise Exit(BAD_INPUT, serve.INSTALL_HINT) from None
+    server.serve()
+    return OK
 
 
 def build_parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
@@ -305,6 +327,11 @@ def build_parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     p.add_argument("--pack", metavar="ID", help="pack id (default: the bundled essay)")
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     p.set_defaults(func=cmd_reset)
+    p = sub.add_parser("serve", help="serve the reader to a web browser (needs the [web] extra)")
+    p.add_argument("pack_dir", nargs="?", metavar="PACK_DIR", help="a reading pack folder (default: the bundled essay)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    p.set_defaults(func=cmd_serve)
     return read, sub_parser
 
 

@@ -198,10 +198,14 @@ class Session:
     def saved(self) -> Saved:
         return self.store.load(self.pack.id)
 
-    def write_journal(self, target: Path | None = None) -> Path:
-        """Write the Markdown journal (raises OSError if the file cannot be written)."""
+    def journal_text(self) -> str:
+        """The Markdown journal of what is saved so far."""
         from guided_reader.core.journal import render_journal
 
+        return render_journal(self.pack, self.saved())
+
+    def write_journal(self, target: Path | None = None) -> Path:
+        """Write the Markdown journal (raises OSError if the file cannot be written)."""
         target = target or paths.journal_path(self.pack.id)
-        paths.write_text_atomic(target, render_journal(self.pack, self.saved()))
+        paths.write_text_atomic(target, self.journal_text())
         return target

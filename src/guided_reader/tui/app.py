@@ -7,6 +7,7 @@ bubbles, screens and saved state. `make_app` is the one factory for the CLI and 
 from __future__ import annotations
 
 import gc
+import io
 import os
 from collections import Counter
 from functools import partial
@@ -18,6 +19,7 @@ from textual.reactive import reactive
 from textual.containers import Horizontal
 from textual.widgets import Input
 
+from guided_reader.core import paths
 from guided_reader.core.messages import Message, Request
 from guided_reader.core.model import Entry, Pack
 from guided_reader.core.session import Session
@@ -234,6 +236,11 @@ class ReaderApp(App):
         self.write_journal()
 
     def write_journal(self) -> None:
+        if self.is_web:  # served: the reader's browser downloads it; the server's folder is not theirs
+            name = paths.journal_path(self.pack.id).name
+            self.deliver_text(io.StringIO(self.session.journal_text()), save_filename=name, mime_type="text/markdown")
+            self.notify(f"Journal sent to your browser as {name}", markup=False)
+            return
         try:
             path = self.session.write_journal()
         except OSError as exc:
