@@ -44,7 +44,7 @@ def test_a_second_load_comes_from_the_cache_and_equals_the_first(tmp_path, monke
     def no_yaml(*args):
         raise AssertionError("the pack was parsed again")
 
-    monkeypatch.setattr("guided_reader.core.compiled.load_pack", no_yaml)
+    monkeypatch.setattr("guided_reader.core.loader.load_pack", no_yaml)  # compiled imports it when compiling
     second = load_compiled(folder)
     assert second.sections == first.sections and second.glossary == first.glossary
     assert second.spots == first.spots and second.root == folder
