@@ -45,6 +45,19 @@ def test_bad_arguments_are_refused_before_serving(argv, says, capsys):
     assert says in capsys.readouterr().err
 
 
+def test_a_port_in_use_is_refused_with_a_reason(tmp_path):
+    pytest.importorskip("textual_serve", reason="the [web] extra (textual-serve) is not installed")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "guided_reader", "serve", "--port", str(port)],
+                              capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert done.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}: the port is in use" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

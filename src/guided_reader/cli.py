@@ -285,7 +285,12 @@ def cmd_serve(args) -> int:
         server = serve.server(Path(args.pack_dir) if args.pack_dir else None, args.host, args.port, pack.title)
     except ImportError:
         raise Exit(BAD_INPUT, serve.INSTALL_HINT) from None
-    server.serve()
+    try:
+        server.serve()
+    except OSError as exc:
+        if (why := serve.listen_problem(exc)) is None:
+            raise
+        raise Exit(BAD_INPUT, f"cannot listen on {one_line(args.host)}:{args.port}: {why}") from None
     return OK
 
 

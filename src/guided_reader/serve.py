@@ -8,6 +8,7 @@ place. There is no authentication: whoever reaches the port reads and answers as
 
 from __future__ import annotations
 
+import errno
 import os
 import shlex
 import socket
@@ -17,6 +18,9 @@ from pathlib import Path
 INSTALL_HINT = ("guided-reader serve needs textual-serve, which is not installed: "
                 "pip install 'guided-reader[web]' (or pip install '.[web]' from a clone)")
 WILDCARDS = ("0.0.0.0", "::", "")
+LISTEN_ERRORS = {errno.EADDRINUSE: "the port is in use (another server, or this one already running?)",
+                 errno.EADDRNOTAVAIL: "that address is not one of this machine's",
+                 errno.EACCES: "ports below 1024 need administrator rights; choose another with --port"}
 
 
 def reader_command(pack_dir: Path | None) -> str:
@@ -41,6 +45,13 @@ def server(pack_dir: Path | None, host: str, port: int, title: str):
 
     return Server(reader_command(pack_dir), host=host, port=port, title=title,
                   public_url=public_url(host, port))
+
+
+def listen_problem(exc: OSError) -> str | None:
+    """Why the server cannot listen, in words, if that is what `exc` says (None otherwise)."""
+    if isinstance(exc, socket.gaierror):
+        return f"not an address or a known host name ({exc.strerror})"
+    return LISTEN_ERRORS.get(exc.errno)
 
 
 def is_served() -> bool:
