@@ -22,7 +22,7 @@ from guided_reader.streams import closed_streams, describe, drop_stdout, err, re
 
 OK, NOT_FOUND, BAD_INPUT = 0, 1, 2
 MAX_SHOWN = 50  # problems printed at most: past that, the first ones tell the story
-SUBCOMMANDS = ("lookup", "check", "journal", "packs", "where", "reset", "timeline")
+SUBCOMMANDS = ("lookup", "search", "check", "journal", "packs", "where", "reset", "timeline")
 
 
 class Exit(Exception):
@@ -145,18 +145,57 @@ def cmd_where(args) -> int:
 
 
 def cmd_lookup(args) -> int:
-    from guided_reader.core.glossary import GlossaryIndex
+    from guided_reader.core.ask import resolve
     from guided_reader.core.describe import lookup_json, lookup_text
+    from guided_reader.core.glossary import GlossaryIndex
 
     pack = load(args.pack)
     index = GlossaryIndex(pack.glossary)
-    result = index.lookup(args.term)
+    result = resolve(index, args.term)
+    passages = [] if result.match or result.candidates else search_index(pack).search(args.term, 3, kinds=("essay",))
     if args.json:
-        sys.stdout.write(json.dumps(lookup_json(pack, index, result), ensure_ascii=False, indent=2) + "\n")
+        write_json(lookup_json(pack, index, result, passages))
     else:
-        for line in lookup_text(pack, index, result):
+        for line in lookup_text(pack, index, result, passages):
             out(line, wrap=True)
-    return OK if result.match else NOT_FOUND
+    return OK if result.match or passages else NOT_FOUND
+
+
+def cmd_search(args) -> int:
+    from guided_reader.core.describe import hit_text
+
+    pack = load(args.pack)
+    words = " ".join(args.words)
+    if not words.strip():
+        raise Exit(BAD_INPUT, "search needs some words to look for, e.g. `guided-reader search Battersea`")
+    hits = search_index(pack).search(words, args.limit)
+    if args.json:
+        write_json({"query": words, "hits": [hit.as_json() for hit in hits]})
+    elif not hits:
+        out(f"Nothing in the essay, its notes or its questions matches \"{one_line(words)}\".", wrap=True)
+    for hit in () if args.json else hits:
+        out(hit_text(pack, hit), wrap=True)
+    return OK if hits else NOT_FOUND
+
+
+def search_index(pack):
+    from guided_reader.core.search import SearchIndex
+
+    return SearchIndex.for_pack(pack)
+
+
+def write_json(data: dict) -> None:
+    """One JSON object on stdout; strings are cleaned of control characters, like every output."""
+    def cleaned(value):
+        if isinstance(value, str):
+            return clean(value)
+        if isinstance(value, dict):
+            return {k: cleaned(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [cleaned(v) for v in value]
+        return value
+
+    sys.stdout.write(json.dumps(cleaned(data), ensure_ascii=False, indent=2) + "\n")
 
 
 def open_store(need_writes: bool):
@@ -282,6 +321,12 @@ def build_parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--pack", metavar="DIR", help="a reading pack folder (default: the bundled essay)")
     p.set_defaults(func=cmd_lookup)
+    p = sub.add_parser("search", help="search the essay, its notes and questions; best passages first")
+    p.add_argument("words", nargs="+", metavar="WORDS")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--limit", type=int, default=10, metavar="N", help="at most N hits (default 10)")
+    p.add_argument("--pack", metavar="DIR", help="a reading pack folder (default: the bundled essay)")
+    p.set_defaults(func=cmd_search)
     p = sub.add_parser("check", help="validate a reading pack folder")
     p.add_argument("pack_dir", metavar="PACK_DIR")
     p.set_defaults(func=cmd_check)
@@ -320,9 +365,23 @@ def main(argv: list[str] | None = None) -> int:
     return code
 
 
+def misspelt(argv: list[str]) -> None:
+    """`guided-reader jornal`: a first word that is no folder but is close to a subcommand."""
+    import difflib
+
+    first = argv[0] if argv else ""
+    if not first or first in SUBCOMMANDS or first.startswith("-") or "/" in first or Path(first).exists():
+        return
+    close = difflib.get_close_matches(first.lower(), SUBCOMMANDS, n=1, cutoff=0.6)
+    if close:
+        raise Exit(BAD_INPUT, f"guided-reader: '{one_line(first)}' is not a pack folder or a subcommand. "
+                              f"Did you mean `guided-reader {close[0]}`?")
+
+
 def run(argv: list[str]) -> int:
     read, sub = build_parsers()
     try:
+        misspelt(argv)
         args = (sub if argv and argv[0] in SUBCOMMANDS else read).parse_args(argv)
         return args.func(args)
     except SystemExit as exc:  # argparse: usage errors are exit 2, --help is 0

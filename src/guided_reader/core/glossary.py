@@ -155,6 +155,8 @@ class GlossaryIndex:
         key = " ".join(words)
         table.setdefault(key, []).append(entry)
         self._stems.setdefault(_stem(key), []).append(entry)
+        if len(words) > 1 and words[0] in _ARTICLES:  # "the dictator": "dictators" finds it too
+            self._stems.setdefault(_stem(" ".join(words[1:])), []).append(entry)
         for n in range(1, len(words)):
             self._prefixes.setdefault(" ".join(words[:n]), []).append(entry)
         node = self._trie
@@ -240,20 +242,23 @@ class GlossaryIndex:
         choose from. A fuzzy hit counts only when clearly ahead; otherwise it is a suggestion.
         """
         words = normalise(query).split()
-        if len(words) > 1 and words[0] in _ARTICLES:
-            words = words[1:]
-        key = " ".join(words)
-        if not key:
+        keys = [" ".join(words)]
+        if len(words) > 1 and words[0] in _ARTICLES:  # "the dictator" is an alias; "the Cominform" is not
+            keys.insert(0, " ".join(words[1:]))
+        if not keys[0]:
             return LookupResult(query, None)
-        stem = _stem(key)
-        for found in (self._terms.get(key), self._aliases.get(key), self._stems.get(stem),
-                      self._prefixes.get(key), self._prefixes.get(stem)):
-            if found:
-                hits = self._unique(found)
-                if len(hits) == 1:
-                    return LookupResult(query, hits[0])
-                return LookupResult(query, None, hits)
-        return self._fuzzy(query, key)
+        for stage in range(5):
+            for key in keys:
+                stem = _stem(key)
+                found = (self._terms.get(key), self._aliases.get(key), self._stems.get(stem),
+                         self._prefixes.get(key), self._prefixes.get(stem))[stage]
+                if found:
+                    hits = self._unique(found)
+                    if len(hits) == 1:
+                        return LookupResult(query, hits[0])
+                    return LookupResult(query, None, hits)
+        fuzzy = self._fuzzy(query, keys[0])
+        return fuzzy if fuzzy.match or len(keys) == 1 else self._fuzzy(query, keys[1])
 
     def _fuzzy(self, query: str, key: str) -> LookupResult:
         """Score the keys sharing most trigrams with the query; never compares against all."""

@@ -18,7 +18,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Footer, Input, ProgressBar, Static
 
-from guided_reader.core.messages import Request
+from guided_reader.core.messages import Jump, Request
 from guided_reader.core.model import Entry, Pack
 from guided_reader.core.session import Session
 from guided_reader.core.store import Store
@@ -172,6 +172,8 @@ class ReaderApp(App):
         for event in reply.events:
             if isinstance(event, Request):
                 self.call_later(self.fulfil, event.what)
+            elif isinstance(event, Jump):  # search (issue 14): show the passage, words marked
+                self.call_after_refresh(self.mark_jump, event)
 
     def fulfil(self, what: str) -> None:
         if what == "quit":
@@ -274,7 +276,7 @@ class ReaderApp(App):
             self._occurrences = self.session.guide.occurrences()
         from guided_reader.tui.glossary_screen import GlossaryScreen
 
-        screen = GlossaryScreen(self.pack, self.visible_entries(), self._occurrences)
+        screen = GlossaryScreen(self.pack, self.visible_entries(), self._occurrences, index=self.session.guide.index)
 
         def done(result) -> None:
             if result and result[0] == "go":
@@ -296,7 +298,22 @@ class ReaderApp(App):
         yield from super().get_system_commands(screen)
         if self.pack.timeline:
             yield SystemCommand("Timeline", "The essay's events in date order (F11)", self.action_timeline)
+        yield SystemCommand("Search the essay", "Find passages by their words (/ in the passage)", self.action_search)
     # -- end of timeline hook
+
+    # -- search (issue 14): the screen and the marking live in tui/search_screen.py
+    def action_search(self) -> None:
+        from guided_reader.tui.search_screen import SearchScreen
+
+        screen = SearchScreen(self.pack, self.session.guide.search)
+        self.open_screen(screen, lambda result: result and self.show_reply(
+            self.session.action("jump", (result[1], result[2]))))
+
+    def mark_jump(self, event: Jump) -> None:
+        from guided_reader.tui.search_screen import mark_words
+
+        mark_words(self.query_one(PassagePane), self.pack.paragraph(event.paragraph), event.paragraph, event.words)
+    # -- end of search hook
 
     def action_terms(self) -> None:
         entries = [self.pack.entry(i) for i in self.session.guide.terms_in(self.session.state.section)]

@@ -24,7 +24,7 @@ from guided_reader.core.messages import Message
 from guided_reader.core.safe import one_line
 from guided_reader.tui.lines import Block, LineView
 
-LABELS = {"note": "Note", "entry": "", "recap": "", "prompt": "Question", "terms": ""}
+LABELS = {"note": "Note", "entry": "", "recap": "", "prompt": "Question", "terms": "", "passages": "From the essay"}
 
 # How each kind of message sits in the transcript: margins, padding, the bar down its left edge
 # and the blank lines above it. Colours come from the `block--KIND` rules in reader.tcss.
@@ -32,6 +32,7 @@ LAYOUT = {
     "heading": dict(pad=1, gap=2),
     "guide": dict(pad=1, right=4),
     "recap": dict(pad=1, right=4),
+    "passages": dict(pad=1, right=4),
     "note": dict(pad=1, right=2, bar="▌"),
     "entry": dict(pad=1, right=2, bar="▌"),
     "prompt": dict(pad=1, right=2, bar="▌"),
@@ -39,7 +40,7 @@ LAYOUT = {
     "choices": dict(pad=1, left=3, right=2, bar="▏", gap=0),
     "answered": dict(pad=1, left=3, right=2, bar="▏", gap=0),
 }
-KINDS = set(LAYOUT) | {"terms", "info", "listing"}
+KINDS = set(LAYOUT) | {"terms", "info", "listing", "passages"}
 
 
 def bubble_content(m: Message) -> Content:
@@ -111,7 +112,7 @@ class Transcript(LineView, can_focus=False):
         blocks = []
         for m in messages:
             blocks.append(message_block(m))
-            if m.kind == "prompt" and m.items:
+            if m.kind in ("prompt", "passages") and m.items:  # quick replies
                 blocks.append(choices_block(m))
         if fresh:
             self.messages = messages

@@ -45,7 +45,7 @@ class PassagePane(LineView, can_focus=True):
         Binding("t", "app.terms", "Terms", show=False),
         Binding("b", "app.bookmark", "Bookmark", show=False),
         Binding("question_mark", "app.help", "Help", show=False),
-        Binding("slash", "app.switch_focus", "Type", show=False),
+        Binding("slash", "app.search", "Search", show=False),
         Binding("j", "scroll_down", "Down", show=False),
         Binding("k", "scroll_up", "Up", show=False),
     ]
