@@ -74,11 +74,9 @@ def snippet(text: str, words, size: int = 24) -> str:
     if len(found) <= size:
         return " ".join(m.group() for m in found)
     spans = word_spans(text, words)
-    starts = [m.start() for m in found]
-    hits = [sum(1 for s, _ in spans if starts[i] <= s) for i in range(len(found))]  # hits at or after word i
-    best = max(range(len(found) - size + 1),
-               key=lambda i: (hits[i] - (hits[i + size] if i + size < len(found) else 0), -i))
-    best = max(0, best - 2) if best else 0
+    marked = sorted({i for i, m in enumerate(found) for s, _ in spans if m.start() <= s < m.end()})
+    starts = [max(0, min(i - 3, len(found) - size)) for i in marked] or [0]
+    best = max(starts, key=lambda start: (sum(start <= i < start + size for i in marked), -start))
     part = " ".join(m.group() for m in found[best: best + size])
     return ("…" if best else "") + part + ("…" if best + size < len(found) else "")
 
