@@ -44,23 +44,23 @@ class SearchScreen(ModalScreen):
 
     def __init__(self, pack: Pack, index: SearchIndex, query: str = "") -> None:
         super().__init__()
-        self.pack, self.index, self.query = pack, index, query
+        self.pack, self.index, self.text = pack, index, query
         self.hits: list = []
 
     def compose(self):
         with Vertical(classes="dialog", id="search-dialog"):
             yield Static(Content("Search the essay, its notes and questions"), classes="dialog-title")
-            yield Input(value=self.query, placeholder="words to find…", id="search-input")
+            yield Input(value=self.text, placeholder="words to find…", id="search-input")
             yield Static(Content(""), id="search-status")
             yield OptionList(id="search-hits")
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.refill(self.query)
+        self.refill(self.text)
         self.query_one("#search-input", Input).focus()
 
     def refill(self, text: str) -> None:
-        self.query = text
+        self.text = text
         self.hits = self.index.search(text, limit=20) if text.strip() else []
         hits = self.query_one("#search-hits", OptionList)
         hits.set_options([hit_option(self.pack, hit, i) for i, hit in enumerate(self.hits)])
@@ -88,7 +88,7 @@ class SearchScreen(ModalScreen):
 
     def choose(self, index: int) -> None:
         if self.is_current and 0 <= index < len(self.hits):
-            self.dismiss(("jump", self.hits[index].paragraph, tuple(query_words(self.query))))
+            self.dismiss(("jump", self.hits[index].paragraph, tuple(query_words(self.text))))
 
     def action_to_list(self) -> None:
         hits = self.query_one("#search-hits", OptionList)
