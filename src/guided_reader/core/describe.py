@@ -32,7 +32,8 @@ def lookup_json(pack: Pack, index: GlossaryIndex, result: LookupResult, passages
 
 def hit_text(pack: Pack, hit: Hit) -> str:
     """One search hit as a line: where it is, then its snippet."""
-    return f"{pack.section_index(hit.section) + 1}. {hit.section_title}, paragraph {hit.paragraph}: {hit.snippet}"
+    source = "" if hit.kind == "essay" else f" (the guide's {hit.kind})"
+    return f"{pack.section_index(hit.section) + 1}. {hit.section_title}, paragraph {hit.paragraph}{source}: {hit.snippet}"
 
 
 def lookup_text(pack: Pack, index: GlossaryIndex, result: LookupResult, passages: list[Hit] = ()) -> list[str]:

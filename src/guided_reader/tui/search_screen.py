@@ -24,7 +24,8 @@ MARK = "reverse"  # how a searched word shows in the passage
 
 def hit_option(pack: Pack, hit, index: int) -> Option:
     number = pack.section_index(hit.section) + 1
-    where = Content.assemble((f"¶{hit.paragraph}", "bold"), (f"  §{number} {hit.section_title}", "dim"))
+    source = "" if hit.kind == "essay" else f"  (the guide's {hit.kind})"
+    where = Content.assemble((f"¶{hit.paragraph}", "bold"), (f"  §{number} {hit.section_title}{source}", "dim"))
     return Option(Content.assemble(where, "\n", hit.snippet), id=str(index))
 
 
