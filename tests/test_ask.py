@@ -187,3 +187,10 @@ def test_a_term_with_a_full_stop_or_a_sentence_is_an_answer():
 def test_nothing_to_look_up(text):
     assert resolve(INDEX, text).match is None
     assert parse_question(text) is None or text == "x" * 100_000
+
+
+def test_the_filter_and_palette_never_show_an_entry_they_were_not_given():
+    hidden = {"thorez", "cesaire", "vermeersch"}
+    shown = [e for e in PACK.glossary if e.id not in hidden]
+    assert not hidden & {e.id for e in rank(INDEX, shown, "Thorez", KEYS)}
+    assert not hidden & {h[1].id for h in ranked_terms(INDEX, shown, "who was Thorez?", Matcher("Thorez").match)}

@@ -154,3 +154,14 @@ def test_plain_mode_numbers_the_passages_and_prints_the_chosen_one():
     assert "From the essay: No glossary note answers" in out
     assert "  1. Section 12, paragraph 27: " in out
     assert "[27] Lenin's dream" in out  # the section it jumped to, with the paragraph
+
+
+@pytest.mark.parametrize("text", ["\x00", "x" * 100_000, 'NEAR("x" OR *', "((", "\x1b[31mred\x1b[0m?",
+                                  "why " + "Battersea " * 20_000 + "?", "what is \x00Battersea?"])
+def test_hostile_lines_in_the_chat_get_a_short_clear_answer(text):
+    guide = Guide(PACK)
+    for state in (GuideState(), guide.enter(GuideState(), 0).state):
+        reply = guide.handle(state, text)
+        said = [m for m in reply.messages if m.kind != "reader"]
+        assert said and all(len(m.text) < 2_000 for m in said if m.kind in ("info", "passages"))
+        assert not any(type(e).__name__ == "Answered" for e in reply.events) or state.prompt

@@ -115,3 +115,21 @@ async def test_a_question_no_note_fits_offers_passages_and_a_click_jumps(size):
         assert "condemning" in [w for w in marked_words(app.query_one(PassagePane), 23)] or \
             "Italian" in marked_words(app.query_one(PassagePane), 23)
         assert app.session.saved().answers == ()
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize(("typed", "first"), [("thorez", "Maurice Thorez"), ("cominfrom", "Cominform"),
+                                              ("¿quién fue Tito?", "Tito")])
+async def test_the_glossary_filter_puts_the_named_entry_first(size, typed, first):
+    app = bundled()
+    async with app.run_test(size=size) as pilot:
+        app.go_section(len(app.pack.sections) - 1)  # past every spoiler line: all entries show
+        await pilot.pause()
+        await pilot.press("f3")
+        await pilot.pause()
+        app.screen.query_one("#glossary-filter", Input).value = typed
+        await pilot.pause()
+        listing = app.screen.query_one("#glossary-list", OptionList)
+        option = listing.get_option_at_index(listing.highlighted)
+        assert option.prompt.plain.split("  ")[1] == first
+        assert "No term matches" not in screen_text(app)

@@ -15,6 +15,12 @@ from guided_reader.core.messages import GuideState, Jump, Message, Reply
 from guided_reader.core.search import Offer, offers
 
 
+def quoted(text: str, size: int = 80) -> str:
+    """The reader's words on one line, cut to `size` characters, in quotes: a pasted page is not echoed."""
+    line = " ".join(text.split())
+    return f"\"{line[:size]}…\"" if len(line) > size else f"\"{line}\""
+
+
 class Asking:
     """Needs from the guide: pack, index, search, prompt(), ask(), explain(), answer(), enter(), visible()."""
 
@@ -30,10 +36,10 @@ class Asking:
                 return found
         if result.candidates:
             names = "; ".join(f"{e.term} ({e.short})" for e in result.candidates)
-            text = f"\"{term}\" could mean more than one thing: {names}. Ask again with the full name."
+            text = f"{quoted(term)} could mean more than one thing: {names}. Ask again with the full name."
             message = Message("info", text, items=tuple(e.id for e in result.candidates))
         else:
-            text = f"There is no note for \"{term}\", and no passage of the essay matches it."
+            text = f"There is no note for {quoted(term)}, and no passage of the essay matches it."
             if result.suggestions:
                 text += " Did you mean: " + ", ".join(result.suggestions) + "?"
             message = Message("info", text)
@@ -45,7 +51,7 @@ class Asking:
         if not hits:
             return None
         offered = offers(self.pack, hits, query)
-        text = (f"No glossary note answers \"{query}\", but the essay speaks to it here. "
+        text = (f"No glossary note answers {quoted(query)}, but the essay speaks to it here. "
                 "Choose a passage to go to it (or type its number):")
         named = dict.fromkeys(self.pack.entry(s.entry_id).term for s in self.index.spot(query)
                               if self.visible(self.pack.entry(s.entry_id), state))
@@ -96,7 +102,7 @@ class Asking:
             if not close:
                 return self.answer(state, line)
             names = " or ".join(e.term for e in close)
-            text = (f"Did you mean {names}? Ask ?{close[0].term} to read its note. To give \"{line}\" as "
+            text = (f"Did you mean {names}? Ask ?{close[0].term} to read its note. To give {quoted(line)} as "
                     "your answer, end it with a full stop.")
             return Reply((Message("info", text, items=tuple(e.id for e in close)),) + self._recall(state, True), state)
         result = resolve(self.index, line)

@@ -26,14 +26,18 @@ def ranked_terms(index, entries, query: str, score) -> list[tuple[float, object,
     in the chat), then the rest by `score(name)`, Textual's fuzzy match of a term or alias."""
     from guided_reader.core.ask import rank
 
+    def shown(entry) -> tuple[float, str]:  # the name the reader's letters fit best
+        return max(((score(name), name) for name in (entry.term,) + entry.aliases), key=lambda s: s[0])
+
     hits: dict[str, tuple[float, object, str]] = {}
     for i, entry in enumerate(rank(index, entries, query)[:20]):
-        hits[entry.id] = (1.0 - i / 100, entry, entry.term)
+        best, name = shown(entry)
+        hits[entry.id] = (1.0 - i / 100, entry, name if best > 0 else entry.term)
     for entry in entries:
         if entry.id not in hits:
-            best, shown = max(((score(name), name) for name in (entry.term,) + entry.aliases), key=lambda s: s[0])
+            best, name = shown(entry)
             if best > 0:
-                hits[entry.id] = (0.5 * best / (1 + best), entry, shown)  # below every ranked hit
+                hits[entry.id] = (0.5 * best / (1 + best), entry, name)  # below every ranked hit
     return sorted(hits.values(), key=lambda h: -h[0])
 
 
