@@ -81,6 +81,7 @@ KEYS_HELP = [
     ("F6 / t", "pick a term in this passage (keyboard alternative to clicking)"),
     ("F7 / p", "previous section"),
     ("F8 / n", "next section"),
+    ("/", "search the essay (in the passage; or \"Search the essay\" in the palette)"),
     ("F9", "switch focus between passage and chat input"),
     ("F10", "show only the passage / only the guide / both"),
     ("F11", "timeline: the essay's events in date order"),
@@ -101,6 +102,7 @@ class HelpScreen(Dialog):
         lines += [Content.assemble((f"  /{c:<17}", "bold"), d) for c, d in COMMANDS.items()]
         lines += [Content(""), Content.styled("Asking about terms", "bold"),
                   Content("  Click an underlined term, or type: what was the Cominform? / who is Thorez / ?zhdanovism"),
-                  Content("  Enter on an empty line continues; a number picks one of a question's choices.")]
+                  Content("  Enter on an empty line continues; a number picks one of a question's choices."),
+                  Content("  Any other question (\"what happened at Battersea?\") is answered with passages to jump to.")]
         with VerticalScroll(classes="help-body"):
             yield Static(Content("\n").join(lines))
