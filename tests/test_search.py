@@ -165,3 +165,10 @@ def test_hostile_lines_in_the_chat_get_a_short_clear_answer(text):
         said = [m for m in reply.messages if m.kind != "reader"]
         assert said and all(len(m.text) < 2_000 for m in said if m.kind in ("info", "passages"))
         assert not any(type(e).__name__ == "Answered" for e in reply.events) or state.prompt
+
+
+def test_a_limit_below_one_is_bad_input(capsys):
+    assert main(["search", "Battersea", "--limit", "0"]) == 2
+    assert "--limit must be 1 or more" in capsys.readouterr().err
+    assert main(["search", "Poznan", "--limit", "1", "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["hits"]) == 1

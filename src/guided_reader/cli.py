@@ -168,6 +168,8 @@ def cmd_search(args) -> int:
     words = " ".join(args.words)
     if not words.strip():
         raise Exit(BAD_INPUT, "search needs some words to look for, e.g. `guided-reader search Battersea`")
+    if args.limit < 1:
+        raise Exit(BAD_INPUT, f"--limit must be 1 or more, not {args.limit}")
     hits = search_index(pack).search(words, args.limit)
     if args.json:
         write_json({"query": words, "hits": [hit.as_json() for hit in hits]})

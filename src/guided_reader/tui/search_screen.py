@@ -22,11 +22,15 @@ from guided_reader.core.search import SearchIndex, query_words, word_spans
 MARK = "reverse"  # how a searched word shows in the passage
 
 
-def hit_option(pack: Pack, hit, index: int) -> Option:
+def hit_option(pack: Pack, hit, index: int, words=()) -> Option:
+    """A hit as two or more lines: paragraph and section, then its snippet with the words in bold."""
     number = pack.section_index(hit.section) + 1
+    snippet = Content(hit.snippet)
+    for start, end in word_spans(hit.snippet, words):
+        snippet = snippet.stylize("bold", start, end)
     source = "" if hit.kind == "essay" else f"  (the guide's {hit.kind})"
     where = Content.assemble((f"¶{hit.paragraph}", "bold"), (f"  §{number} {hit.section_title}{source}", "dim"))
-    return Option(Content.assemble(where, "\n", hit.snippet), id=str(index))
+    return Option(Content.assemble(where, "\n", snippet), id=str(index))
 
 
 class SearchScreen(ModalScreen):
@@ -64,7 +68,8 @@ class SearchScreen(ModalScreen):
         self.text = text
         self.hits = self.index.search(text, limit=20) if text.strip() else []
         hits = self.query_one("#search-hits", OptionList)
-        hits.set_options([hit_option(self.pack, hit, i) for i, hit in enumerate(self.hits)])
+        words = query_words(text)
+        hits.set_options([hit_option(self.pack, hit, i, words) for i, hit in enumerate(self.hits)])
         if self.hits:
             hits.highlighted = 0
             status = f"{len(self.hits)} passage{'s' if len(self.hits) != 1 else ''}: Enter goes to the first, Down to choose"
