@@ -194,3 +194,65 @@ def test_the_filter_and_palette_never_show_an_entry_they_were_not_given():
     shown = [e for e in PACK.glossary if e.id not in hidden]
     assert not hidden & {e.id for e in rank(INDEX, shown, "Thorez", KEYS)}
     assert not hidden & {h[1].id for h in ranked_terms(INDEX, shown, "who was Thorez?", Matcher("Thorez").match)}
+
+
+# Questions as readers put them (written for these tests: the first half before the
+# engine learnt fillers such as "so", "again", "can you", the last 50 after, as a check).
+NATURAL = [
+ ("so who was Thorez?", "thorez"), ("and what was the Cominform?", "cominform"), ("ok, what is Titoism?", "titoism"),
+ ("can you explain democratic centralism?", "democratic-centralism"), ("could you tell me about Togliatti", "togliatti"),
+ ("please define revisionism", "revisionism"), ("what exactly was the Cominform?", "cominform"), ("who exactly was Duclos?", "duclos"),
+ ("what is the Cominform again?", "cominform"), ("what does PCF stand for?", "pcf"), ("what was the Poznan thing?", "poznan"),
+ ("what's the Twentieth Congress", "twentieth-congress"), ("remind me who Kadar was", "kadar"),
+ ("what is polycentrism in this context?", "polycentrism"), ("Zhdanovism - what is it?", "zhdanovism"), ("Thorez, who is he?", "thorez"),
+ ("info on the Gramsci Institute", "gramsci-institute"), ("what was the secret speech?", "secret-speech"),
+ ("what is meant by national roads to socialism", "national-roads"), ("I don't know what the Comintern is", "comintern"),
+ ("what was the Hungarian revolution", "hungary-1956"), ("tell me more about Sartre", "sartre"), ("who were the Bolsheviks?", "bolsheviks"),
+ ("c'est quoi le Kominform ?", "cominform"), ("was bedeutet Zhdanovism?", "zhdanovism"), ("che cos'è l'Unità?", "unita"),
+ ("what was Khrushchevs secret speech", "secret-speech"), ("who was Khrushchev?", "khrushchev"), ("whos thorez", "thorez"),
+ ("wat is the cominform", "cominform"), ("what is the Warsaw pact?", "warsaw-pact"), ("what's the Suez crisis?", "suez-crisis"),
+ ("explain the cult of personality to me", "cult-of-personality"), ("what is the Labor party", "labour-party"),
+ ("who is Palmiro Togliatti?", "togliatti"), ("Who is Tito", "tito"), ("what was the Nazi-Soviet pact?", "nazi-soviet-pact"),
+ ("what was the phony war", "defeatist-campaign"), ("what's a fellow traveller?", "fellow-travellers"),
+ ("what were the Moscow trials?", "great-terror"), ("what was the Eighth Congress?", "pci-eighth-congress"),
+ ("who was Lenin?", "lenin"), ("the PCI?", "pci"),
+ ("what do you mean by monolithic", "monolithic"), ("whats destalinization", "de-stalinization"),
+ ("what is the meaning of sectarianism", "sectarianism"), ("define: bourgeoisie", "bourgeoisie"),
+ ("what was the Battersea congress?", "cpgb-congress-1956"), ("Who was Stalin anyway?", "stalin"),
+ ("who was Gomulka?", "polish-october"), ("what is a satellite country?", "satellites"), ("what's Eurocommunism", "eurocommunism"),
+ ("tell me about the Yalta memorandum", "yalta-memorandum"), ("who's Malenkov", "malenkov"), ("what were the purges?", "great-terror"),
+ ("What is the CPSU?", "cpsu"), ("whats the politburo", "presidium"), ("who was Beria", "beria"), ("Bulganin?", "bulganin"),
+ ("can you tell me what the Comintern was?", "comintern"), ("explain peaceful coexistence", "peaceful-coexistence"),
+ ("what does Browderism mean", "browder"), ("who were the Christian Democrats?", "christian-democrats"),
+ ("what was the popular front?", "popular-front"), ("define proletarian internationalism", "proletarian-internationalism"),
+ ("what is the Central Committee?", "central-committee"), ("who is Jacques Duclos", "duclos"), ("what's l'Unita", "unita"),
+ ("whats the Kremlin", "kremlin"), ("who was Nasser?", "nasser"), ("the Soviet Union?", "ussr"), ("what is the USSR", "ussr"),
+ ("what was Operation Barbarossa?", "barbarossa"), ("what is democratic centralism exactly?", "democratic-centralism"),
+ ("who was Pietro Ingrao", "ingrao"), ("harry pollitt?", "pollitt"), ("who was John Gollan?", "gollan"),
+ ("what are the Antilles", "antilles"), ("what is the national assembly", "national-assembly"), ("who was Earl Browder?", "browder"),
+ ("what's Foreign Affairs?", "foreign-affairs"), ("who was Imre Nagy?", "hungary-1956"), ("what was the Stalin-Tito split", "jugoslav-schism"),
+ ("what is Nuovi Argomenti?", "nuovi-argomenti"), ("What is the Manifesto of the 101?", "manifesto-101"), ("who was Di Vittorio", "cgil"),
+ ("what is the CGIL", "cgil"), ("what is the block vote?", "block-vote"), ("who were the Scandinavian communists?", "scandinavian-communists"),
+ ("what is the Swiss Party of Labor", "swiss-party-of-labour"), ("who were the Norwegian communists", "norway-communists"),
+ ("so what's Stalinism", "stalinism"), ("what does the mustache refer to?", "the-mustache"), ("who is Baffone?", "the-mustache"),
+ ("what was the Phony War?", "defeatist-campaign"), ("what's meant by bourgeois morality", "bourgeois-morality"),
+ ("what is an imperialist provocation", "imperialist-provocation"), ("Kruschev?", "khrushchev"), ("Zdanov", "zhdanov"),
+]
+
+
+@pytest.mark.parametrize(("text", "entry_id"), NATURAL)
+def test_natural_questions_resolve_alike_in_every_door(text, entry_id, monkeypatch_pack):
+    assert resolve(INDEX, text).match.id == entry_id
+    assert [m.entry for m in GUIDE.handle(GuideState(), text).messages if m.kind == "entry"][:1] == [entry_id]
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        assert cli.main(["lookup", text, "--json"]) == 0
+    assert json.loads(buffer.getvalue())["match"]["id"] == entry_id
+    assert rank(INDEX, PACK.glossary, text, KEYS)[0].id == entry_id
+    assert ranked_terms(INDEX, PACK.glossary, text, Matcher(text).match)[0][1].id == entry_id
+
+
+@pytest.mark.parametrize("text", ["it was Stalin", "Because he feared Moscow?", "what happened at Battersea?",
+                                  "why did the Italian party condemn the Budapest revolt?", "Stalin and Khrushchev?"])
+def test_a_sentence_that_says_more_than_a_name_is_not_a_lookup(text):
+    assert resolve(INDEX, text).match is None

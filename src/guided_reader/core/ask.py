@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from difflib import SequenceMatcher
 
-from guided_reader.core.glossary import GlossaryIndex, LookupResult, normalise
+from guided_reader.core.glossary import GlossaryIndex, LookupResult, normalise, tokens
 from guided_reader.core.model import Entry
 
 __all__ = ["MAX_QUERY", "near", "parse_question", "rank", "resolve", "short_term", "tidy"]
@@ -27,13 +27,30 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u20
 # "what is X", "who's X", "tell me about X", "define X", and the same asked in the languages the
 # essay quotes (¿quién fue Tito?, qui était Thorez, chi era Togliatti, wer war Stalin).
 _ASK = re.compile(
-    r"(?:(?:what|who)(?:\s+(?:is|was|were|are)|['’ʼ](?:s|re))(?:\s+meant\s+by)?"
-    r"|define|explain|describe|identify|tell\s+me\s+(?:more\s+)?about|what\s+about|meaning\s+of"
+    r"(?:(?:what|who|wat)(?:\s+exactly)?(?:\s+(?:is|was|were|are)|['’ʼ](?:s|re))(?:\s+exactly)?(?:\s+meant\s+by)?"
+    r"|whats|whos|what\s+do\s+you\s+mean\s+by|(?:info(?:rmation)?|more)\s+on"
+    r"|(?:define|explain|describe|identify):?|tell\s+me\s+(?:more\s+)?about|what\s+about|meaning\s+of"
+    r"|c['’]est\s+quoi|was\s+bedeutet|che\s+cos(?:['’]|a\s+)(?:[eè]|era)"
     r"|(?:qui[eé]n|qu[eé])\s+(?:es|fue|era|son|fueron|eran)"
     r"|qui\s+(?:est|[eé]tait|sont|[eé]taient)|qu['’]est[\s-]ce\s+que(?:\s+c['’]est)?(?:\s+que)?"
     r"|chi\s+(?:[eè]|era|sono|erano|fu)|cos['’][eè]|cosa\s+(?:[eè]|era)"
     r"|(?:wer|was)\s+(?:ist|war|sind|waren))\s+(?P<x>.+)",
     re.IGNORECASE | re.DOTALL)
+# Words around a question that ask nothing themselves: "so", "can you", "again", "in this essay".
+_LEAD = re.compile(r"^(?:(?:so|and|ok|okay|well|but|hey|hi|please|sorry|also|then|now|quick\s+question)\b[,:]?\s+"
+                   r"|(?:can|could|would|will)\s+you\s+(?:please\s+)?|i\s+(?:would|'d)\s+like\s+to\s+know\s+)+",
+                   re.IGNORECASE)
+_TAIL = re.compile(r"(?:[\s,]+(?:again|exactly|anyway|please|then|here|for\s+me|to\s+me|briefly|in\s+(?:this|the)\s+"
+                   r"(?:context|essay|text|passage|article)|stand\s+for))+$", re.IGNORECASE)
+_FILLER = frozenset(
+    "what whats wat who whos whom which is was were are s the a an so and ok okay well but hey please sorry also "
+    "then can could would will you me us tell more about explain define describe identify exactly again anyway "
+    "thing things stand stands for mean means meaning meant by of do does did i dont know remind info information "
+    "on in this that context here essay text passage article it its he she they him her his them be briefly "
+    "mentioned called term word name refer refers to le la les l un une quoi c cest est ce que qui bedeutet ist war der die das "
+    "che cosa cose e era chi es fue quien el los".split())
+_ASKING = frozenset("what whats wat who whos whom explain define describe remind tell mean meaning meant info "
+                    "information quoi bedeutet cosa cose quien qui chi".split())
 _MEAN = re.compile(r"what\s+(?:does|did|do)\s+(?P<x>.+?)\s+mean|(?P<y>.+?)\s+meaning", re.IGNORECASE | re.DOTALL)
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+(?=\S)", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"(?<=\w)['’ʼ]s\b|(?<=s)['’ʼ](?=\s|$)")
@@ -67,6 +84,7 @@ def parse_question(text: str) -> str | None:
     body = stripped.lstrip(_OPEN).rstrip(_CLOSE)
     if stripped.startswith("?"):
         return _clean(body)
+    body = _TAIL.sub("", _LEAD.sub("", body)).rstrip(_CLOSE)
     asked = stripped.lstrip(_OPEN).rstrip(" \t").endswith(("?", "?\"", "?”"))
     for _ in range(3):  # "tell me about the meaning of X": peel one form at a time
         m = _ASK.fullmatch(body) or _MEAN.fullmatch(body)
@@ -112,7 +130,21 @@ def resolve(index: GlossaryIndex, text: str) -> LookupResult:
             if found.match is not None or found.candidates:
                 return LookupResult(text, found.match, found.candidates)
             suggestions = suggestions or found.suggestions
-    return LookupResult(text, None, (), suggestions)
+    named = _named(index, line)
+    return LookupResult(text, named, (), () if named else suggestions)
+
+
+def _named(index: GlossaryIndex, line: str) -> Entry | None:
+    """The one entry a question names when every other word only asks ("remind me who Kadar
+    was", "Thorez, who is he?"); None if it names several, or says more ("what happened at X?")."""
+    spans = index.spot(line)
+    if len({s.entry_id for s in spans}) != 1:
+        return None
+    covered = [(s.start, s.end) for s in spans]
+    rest = [word for word, start, _ in tokens(line) if not any(a <= start < b for a, b in covered)]
+    if not (line.rstrip().endswith("?") or _ASKING & set(rest)):  # "it was Stalin" is an answer
+        return None
+    return index.entry(spans[0].entry_id) if all(word in _FILLER for word in rest) else None
 
 
 def short_term(text: str) -> bool:

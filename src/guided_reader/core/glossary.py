@@ -164,6 +164,9 @@ class GlossaryIndex:
             node = node.setdefault(word, {})
         node.setdefault(_END, entry.id)  # terms were added first, so a term beats an alias
 
+    def entry(self, entry_id: str) -> Entry | None:
+        return self._entries[self._order[entry_id]] if entry_id in self._order else None
+
     def _unique(self, found: list[Entry]) -> tuple[Entry, ...]:
         by_id = {e.id: e for e in found}
         return tuple(sorted(by_id.values(), key=lambda e: self._order[e.id]))
