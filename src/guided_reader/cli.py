@@ -107,15 +107,26 @@ def cmd_check(args) -> int:
     return OK
 
 
+def write_json(data: dict) -> None:
+    """One JSON object on stdout; strings are cleaned of control characters, like every output."""
+    def cleaned(value):
+        if isinstance(value, str):
+            return clean(value)
+        if isinstance(value, dict):
+            return {k: cleaned(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [cleaned(v) for v in value]
+        return value
+
+    sys.stdout.write(json.dumps(cleaned(data), ensure_ascii=False, indent=2) + "\n")
+
+
 def cmd_timeline(args) -> int:
     from guided_reader.core import timeline
 
     pack = load(args.pack_dir)
     if args.json:
-        data = timeline.as_json(pack)
-        for event in data["events"]:
-            event.update((k, clean(v)) for k, v in event.items() if isinstance(v, str))
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        write_json(timeline.as_json(pack))
     elif not pack.timeline:
         out(f"{pack.id}: this pack has no timeline")
     for event in () if args.json else pack.timeline:
@@ -142,62 +153,6 @@ def cmd_where(args) -> int:
     out(f"database     {paths.db_path()}")
     out(f"packs        {paths.bundled_packs_dir()}")
     return OK
-
-
-def cmd_lookup(args) -> int:
-    from guided_reader.core.ask import resolve
-    from guided_reader.core.describe import lookup_json, lookup_text
-    from guided_reader.core.glossary import GlossaryIndex
-
-    pack = load(args.pack)
-    index = GlossaryIndex(pack.glossary)
-    result = resolve(index, args.term)
-    passages = [] if result.match or result.candidates else search_index(pack).search(args.term, 3, kinds=("essay",))
-    if args.json:
-        write_json(lookup_json(pack, index, result, passages))
-    else:
-        for line in lookup_text(pack, index, result, passages):
-            out(line, wrap=True)
-    return OK if result.match or passages else NOT_FOUND
-
-
-def cmd_search(args) -> int:
-    from guided_reader.core.describe import hit_text
-
-    pack = load(args.pack)
-    words = " ".join(args.words)
-    if not words.strip():
-        raise Exit(BAD_INPUT, "search needs some words to look for, e.g. `guided-reader search Battersea`")
-    if args.limit < 1:
-        raise Exit(BAD_INPUT, f"--limit must be 1 or more, not {args.limit}")
-    hits = search_index(pack).search(words, args.limit)
-    if args.json:
-        write_json({"query": words, "hits": [hit.as_json() for hit in hits]})
-    elif not hits:
-        out(f"Nothing in the essay, its notes or its questions matches \"{one_line(words)}\".", wrap=True)
-    for hit in () if args.json else hits:
-        out(hit_text(pack, hit), wrap=True)
-    return OK if hits else NOT_FOUND
-
-
-def search_index(pack):
-    from guided_reader.core.search import SearchIndex
-
-    return SearchIndex.for_pack(pack)
-
-
-def write_json(data: dict) -> None:
-    """One JSON object on stdout; strings are cleaned of control characters, like every output."""
-    def cleaned(value):
-        if isinstance(value, str):
-            return clean(value)
-        if isinstance(value, dict):
-            return {k: cleaned(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [cleaned(v) for v in value]
-        return value
-
-    sys.stdout.write(json.dumps(cleaned(data), ensure_ascii=False, indent=2) + "\n")
 
 
 def open_store(need_writes: bool):
@@ -315,6 +270,8 @@ def build_parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     read.add_argument("--no-cache", action="store_true", help="load the pack from its files, not the compiled copy")
     read.add_argument("--version", action="version", version=f"guided-reader {__version__}")
     read.set_defaults(func=cmd_read)
+
+    from guided_reader.cli_ask import cmd_lookup, cmd_search
 
     sub_parser = argparse.ArgumentParser(prog="guided-reader")
     sub = sub_parser.add_subparsers(dest="command", required=True)
