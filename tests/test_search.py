@@ -172,3 +172,21 @@ def test_a_limit_below_one_is_bad_input(capsys):
     assert "--limit must be 1 or more" in capsys.readouterr().err
     assert main(["search", "Poznan", "--limit", "1", "--json"]) == 0
     assert len(json.loads(capsys.readouterr().out)["hits"]) == 1
+
+
+def test_without_fts5_the_python_ranking_serves_and_nothing_is_cached(monkeypatch):
+    import guided_reader.core.search as search
+
+    monkeypatch.setattr(search, "_fts5", lambda conn: False)
+    index = SearchIndex.for_pack(PACK)
+    assert not index.fts and index.search("Battersea")[0].paragraph == 27
+    assert not list(cache_dir().glob("search-*.sqlite"))
+
+
+def test_a_cache_folder_that_cannot_be_written_only_costs_time(monkeypatch, tmp_path):
+    import guided_reader.core.paths as paths
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    monkeypatch.setattr(paths, "cache_dir", lambda: blocker / "cache")
+    assert SearchIndex.for_pack(PACK).search("Battersea")[0].paragraph == 27

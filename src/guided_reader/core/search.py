@@ -182,7 +182,7 @@ class SearchIndex:
         file = _cache_file(pack) if cache else None
         if file is not None and file.is_file():
             try:
-                conn = sqlite3.connect(f"file:{file}?mode=ro", uri=True, check_same_thread=False)
+                conn = sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
                 meta = dict(conn.execute("SELECT key, value FROM meta"))
                 if meta == {"shape": str(SHAPE), "docs": str(len(list(_documents(pack))))}:
                     conn.execute("SELECT rowid FROM docs WHERE docs MATCH '\"x\"' LIMIT 1").fetchall()
