@@ -190,3 +190,9 @@ def test_a_cache_folder_that_cannot_be_written_only_costs_time(monkeypatch, tmp_
     blocker.write_text("a file where the cache folder should be")
     monkeypatch.setattr(paths, "cache_dir", lambda: blocker / "cache")
     assert SearchIndex.for_pack(PACK).search("Battersea")[0].paragraph == 27
+
+
+def test_the_essays_own_paragraphs_come_before_the_guides_notes_and_prompts():
+    kinds = [h.kind for h in FTS.search("Sartre Budapest Hungary", 10)]
+    assert kinds[0] == "essay" and "note" in kinds
+    assert kinds == sorted(kinds, key=lambda k: k != "essay")

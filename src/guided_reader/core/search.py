@@ -31,7 +31,7 @@ __all__ = ["Hit", "Offer", "SearchIndex", "offers", "query_words", "stem", "word
 SHAPE = 1  # bump when the cached table changes
 MAX_WORDS = 32  # distinct query words used: a pasted page is searched by its first words
 KINDS = ("essay", "note", "prompt")
-WEIGHT = {"essay": 1.0, "note": 0.8, "prompt": 0.6}  # the essay's own words rank first
+WEIGHT = {"essay": 1.0, "note": 0.8, "prompt": 0.6}  # among the guide's texts, notes before prompts
 _K1, _B = 1.2, 0.75  # FTS5's bm25() defaults
 _STOP = frozenset(
     "a about after all also an and any are as at be because been before being but by can could did do does "
@@ -218,16 +218,16 @@ class SearchIndex:
         if not words or limit <= 0:
             return []
         scored = self._fts(words) if self.fts else self._python(words)
-        best: dict[int, tuple[float, int]] = {}
+        best: dict[int, tuple[bool, float, int]] = {}  # paragraph -> (not the essay's text, score, doc)
         for doc, score in scored:
             kind, _, number, _ = self._docs[doc]
             if kind in kinds:
-                weighted = score * WEIGHT[kind]
-                if number not in best or weighted < best[number][0]:
-                    best[number] = (weighted, doc)
-        ranked = sorted(best.values())[:limit]
+                key = (kind != "essay", score * WEIGHT[kind], doc)
+                if number not in best or key < best[number]:
+                    best[number] = key
+        ranked = sorted(best.values())[:limit]  # the essay's own paragraphs first, then the guide's texts
         hits = []
-        for score, doc in ranked:
+        for _, score, doc in ranked:
             kind, i, number, text = self._docs[doc]
             section = self.pack.sections[i]
             hits.append(Hit(section.id, section.title, number, snippet(text, words), kind, score))
