@@ -133,3 +133,19 @@ async def test_the_glossary_filter_puts_the_named_entry_first(size, typed, first
         option = listing.get_option_at_index(listing.highlighted)
         assert option.prompt.plain.split("  ")[1] == first
         assert "No term matches" not in screen_text(app)
+
+
+async def test_a_misspelt_term_in_the_search_box_searches_its_right_spelling():
+    app = bundled()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.action_search()
+        await pilot.pause()
+        await pilot.press(*"cominfrom")
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "showing Cominform" in shown and "Nothing matches" not in shown
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        pane = app.query_one(PassagePane)
+        assert "Cominform" in marked_words(pane, app.session.state.paragraph)

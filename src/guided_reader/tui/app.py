@@ -305,7 +305,7 @@ class ReaderApp(App):
     def action_search(self) -> None:
         from guided_reader.tui.search_screen import SearchScreen
 
-        screen = SearchScreen(self.pack, self.session.guide.search)
+        screen = SearchScreen(self.pack, self.session.guide.search, glossary=self.session.guide.index)
         self.open_screen(screen, lambda result: result and self.show_reply(
             self.session.action("jump", (result[1], result[2]))))
 

@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from guided_reader.core.ask import resolve
 from guided_reader.core.model import Pack
 from guided_reader.core.search import SearchIndex, query_words, word_spans
 
@@ -47,9 +48,10 @@ class SearchScreen(ModalScreen):
         Binding("down", "to_list", "Hits", show=False, id="to-hits"),
     ]
 
-    def __init__(self, pack: Pack, index: SearchIndex, query: str = "") -> None:
+    def __init__(self, pack: Pack, index: SearchIndex, query: str = "", glossary=None) -> None:
+        """`glossary`: a GlossaryIndex, to search a misspelt term's right spelling instead."""
         super().__init__()
-        self.pack, self.index, self.text = pack, index, query
+        self.pack, self.index, self.text, self.glossary = pack, index, query, glossary
         self.hits: list = []
 
     def compose(self):
@@ -67,12 +69,19 @@ class SearchScreen(ModalScreen):
     def refill(self, text: str) -> None:
         self.text = text
         self.hits = self.index.search(text, limit=20) if text.strip() else []
+        instead = None
+        if not self.hits and text.strip() and self.glossary is not None:
+            entry = resolve(self.glossary, text).match  # "cominfrom": search for Cominform
+            if entry is not None and (hits := self.index.search(entry.term, limit=20)):
+                self.hits, instead, self.text = hits, entry.term, entry.term
         hits = self.query_one("#search-hits", OptionList)
-        words = query_words(text)
+        words = query_words(self.text)
         hits.set_options([hit_option(self.pack, hit, i, words) for i, hit in enumerate(self.hits)])
         if self.hits:
             hits.highlighted = 0
             status = f"{len(self.hits)} passage{'s' if len(self.hits) != 1 else ''}: Enter goes to the first, Down to choose"
+            if instead:
+                status = f"Nothing has those words; showing {instead}. " + status
         else:
             status = "Type words to find, e.g. Battersea or Italian party Hungary." if not text.strip() \
                 else "Nothing matches these words."
