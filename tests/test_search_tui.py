@@ -149,3 +149,17 @@ async def test_a_misspelt_term_in_the_search_box_searches_its_right_spelling():
         await pilot.pause()
         pane = app.query_one(PassagePane)
         assert "Cominform" in marked_words(pane, app.session.state.paragraph)
+
+
+async def test_a_second_search_in_the_same_section_marks_only_its_own_words():
+    app = bundled()
+    async with app.run_test(size=(120, 40)) as pilot:
+        for words in ("Battersea", "Norway"):
+            app.action_search()
+            await pilot.pause()
+            await pilot.press(*words)
+            await pilot.press("enter")
+            await pilot.pause()
+            await pilot.pause()
+        pane = app.query_one(PassagePane)
+        assert marked_words(pane, 27) == [] and marked_words(pane, 29) == ["Norway"]

@@ -116,16 +116,19 @@ class SearchScreen(ModalScreen):
 
 
 def mark_words(pane, text: str, paragraph: int, words) -> None:
-    """Scroll the passage to `paragraph` and show `words` there marked. The section's cached
-    blocks are left alone: the marks last until the section is shown afresh."""
+    """Scroll the passage to `paragraph` and show `words` there marked, and nothing else marked.
+    The section's cached blocks are left alone: the marks last until it is shown afresh."""
     index = pane.paragraph_block(paragraph)
     if index is None:
         return
-    block = pane.blocks[index]
-    content = block.content
-    for start, end in word_spans(text, words):
-        content = content.stylize(MARK, start, end)
-    blocks = list(pane.blocks)
-    blocks[index] = dataclasses.replace(block, content=content, _wrapped={})
+    blocks = []
+    for i, block in enumerate(pane.blocks):
+        content = block.content
+        if any(span.style == MARK for span in content.spans):  # an earlier search's marks
+            content = Content(content.plain, [span for span in content.spans if span.style != MARK])
+        if i == index:
+            for start, end in word_spans(text, words):
+                content = content.stylize(MARK, start, end)
+        blocks.append(block if content is block.content else dataclasses.replace(block, content=content, _wrapped={}))
     pane.set_blocks(blocks)
     pane.scroll_to_paragraph(paragraph)
