@@ -34,21 +34,34 @@ def marked_words(pane: PassagePane, paragraph: int) -> list[str]:
     return [content.plain[s.start:s.end] for s in content.spans if str(s.style) == MARK]
 
 
+async def search_for(pilot, words: str, key: str | None = None) -> str:
+    """Open the search box (with `key`, else the action), type `words`; what the screen shows."""
+    app = pilot.app
+    if key:
+        app.query_one(PassagePane).focus()
+        await pilot.press(key)
+    else:
+        app.action_search()
+    await pilot.pause()
+    assert isinstance(app.screen, SearchScreen)
+    await pilot.press(*words)
+    await pilot.pause()
+    return screen_text(app)
+
+
+async def choose(pilot) -> None:
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.pause()
+
+
 @pytest.mark.parametrize("size", SIZES)
 async def test_slash_in_the_passage_searches_and_enter_jumps_with_the_words_marked(size):
     app = bundled()
     async with app.run_test(size=size) as pilot:
-        app.query_one(PassagePane).focus()
-        await pilot.press("slash")
-        await pilot.pause()
-        assert isinstance(app.screen, SearchScreen)
-        await pilot.press(*"Battersea")
-        await pilot.pause()
-        shown = screen_text(app)
+        shown = await search_for(pilot, "Battersea", key="slash")
         assert "¶27" in shown and "Nothing matches" not in shown
-        await pilot.press("enter")
-        await pilot.pause()
-        await pilot.pause()
+        await choose(pilot)
         assert not isinstance(app.screen, SearchScreen)
         assert app.session.state.section == 11
         pane = app.query_one(PassagePane)
@@ -61,9 +74,7 @@ async def test_slash_in_the_passage_searches_and_enter_jumps_with_the_words_mark
 async def test_down_moves_into_the_hits_and_escape_closes(size):
     app = bundled()
     async with app.run_test(size=size) as pilot:
-        app.action_search()
-        await pilot.pause()
-        await pilot.press(*"Italian party Hungary")
+        await search_for(pilot, "Italian party Hungary")
         await pilot.press("down")
         await pilot.pause()
         assert app.screen.query_one("#search-hits", OptionList).has_focus
@@ -138,15 +149,9 @@ async def test_the_glossary_filter_puts_the_named_entry_first(size, typed, first
 async def test_a_misspelt_term_in_the_search_box_searches_its_right_spelling():
     app = bundled()
     async with app.run_test(size=(80, 24)) as pilot:
-        app.action_search()
-        await pilot.pause()
-        await pilot.press(*"cominfrom")
-        await pilot.pause()
-        shown = screen_text(app)
+        shown = await search_for(pilot, "cominfrom")
         assert "showing Cominform" in shown and "Nothing matches" not in shown
-        await pilot.press("enter")
-        await pilot.pause()
-        await pilot.pause()
+        await choose(pilot)
         pane = app.query_one(PassagePane)
         assert "Cominform" in marked_words(pane, app.session.state.paragraph)
 
@@ -155,11 +160,7 @@ async def test_a_second_search_in_the_same_section_marks_only_its_own_words():
     app = bundled()
     async with app.run_test(size=(120, 40)) as pilot:
         for words in ("Battersea", "Norway"):
-            app.action_search()
-            await pilot.pause()
-            await pilot.press(*words)
-            await pilot.press("enter")
-            await pilot.pause()
-            await pilot.pause()
+            await search_for(pilot, words)
+            await choose(pilot)
         pane = app.query_one(PassagePane)
         assert marked_words(pane, 27) == [] and marked_words(pane, 29) == ["Norway"]
