@@ -196,3 +196,11 @@ def test_the_essays_own_paragraphs_come_before_the_guides_notes_and_prompts():
     kinds = [h.kind for h in FTS.search("Sartre Budapest Hungary", 10)]
     assert kinds[0] == "essay" and "note" in kinds
     assert kinds == sorted(kinds, key=lambda k: k != "essay")
+
+
+@pytest.mark.parametrize("line", ["²", "١", "½", "1²"])
+def test_digits_that_are_not_ascii_pick_nothing(line):
+    guide = Guide(PACK)
+    offered = guide.handle(guide.enter(GuideState(), 0).state, "what happened at Battersea?").state
+    reply = guide.handle(offered, line)
+    assert not any(isinstance(e, Jump) for e in reply.events)

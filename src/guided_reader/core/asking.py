@@ -82,7 +82,7 @@ class Asking:
     @staticmethod
     def _offer(offered: tuple[Offer, ...], line: str) -> Offer | None:
         key = line.rstrip(".)")
-        if key.isdigit() and 1 <= int(key) <= len(offered):
+        if key.isascii() and key.isdigit() and 1 <= int(key) <= len(offered):
             return offered[int(key) - 1]
         return next((o for o in offered if o.label == line), None)
 

@@ -223,7 +223,7 @@ class Guide(Asking):
         if not p.choices:
             return None
         key = text.strip().rstrip(".)")
-        if key.isdigit() and 1 <= int(key) <= len(p.choices):
+        if key.isascii() and key.isdigit() and 1 <= int(key) <= len(p.choices):
             return p.choices[int(key) - 1]
         wanted = normalise(text)
         return next((c for c in p.choices if normalise(c.label) == wanted), None)
@@ -294,7 +294,7 @@ class Guide(Asking):
         return Reply(listing, state, (Request(name),))
 
     def _go(self, state: GuideState, arg: str) -> Reply:
-        if arg.isdigit():
+        if arg.isascii() and arg.isdigit():
             return self.go(state, int(arg) - 1)
         wanted = normalise(arg)
         for i, s in enumerate(self.pack.sections):
