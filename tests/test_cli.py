@@ -34,7 +34,7 @@ def test_lookup_found_prints_the_entry(pack, capsys):
 def test_lookup_json_contract(pack, capsys):
     assert main(["lookup", "Communist Information Bureau", "--json", "--pack", pack]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == {"query", "match", "candidates", "suggestions"}
+    assert set(data) == {"query", "match", "candidates", "suggestions", "passages"}
     assert data["query"] == "Communist Information Bureau"
     assert set(data["match"]) == {"id", "term", "aliases", "kind", "short", "note", "see_also", "sections"}
     assert data["match"]["id"] == "cominform" and data["match"]["sections"] == ["opening", "ending"]

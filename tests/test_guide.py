@@ -198,11 +198,11 @@ ROWS = [
      [("info", '"Duclos" could mean more than one thing: Jacques Duclos'), ("recall", OPENING_ASK)],
      {"prompt": "why-silent", "done": ()}, []),
     ("start", "?zhdanovism", ["reader", "info", "recall"],
-     [("info", 'There is no note for "zhdanovism".'), ("recall", OPENING_ASK)], {"prompt": "why-silent"}, []),
+     [("info", 'There is no note for "zhdanovism"'), ("recall", OPENING_ASK)], {"prompt": "why-silent"}, []),
     # lookups with nothing open
     ("s1-free", "Thorez", ["reader", "entry"], [("entry", "General Secretary")], {"prompt": None},
      [LookedUp("thorez", "Thorez", "opening")]),
-    ("s1-free", "what is zzqqx", ["reader", "info"], [("info", 'There is no note for "zzqqx".')], {}, []),
+    ("s1-free", "what is zzqqx", ["reader", "info"], [("info", 'There is no note for "zzqqx"')], {}, []),
     ("s1-free", "?Kruschev", ["reader", "entry"], [("entry", "He denounced Stalin")], {},
      [LookedUp("khrushchev", "Kruschev", "opening")]),
     ("s1-free", "hello there", ["reader", "info"], [("info", "No question is open just now")],

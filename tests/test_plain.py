@@ -117,7 +117,7 @@ def test_unknown_and_ambiguous_input_gets_a_reply_not_a_traceback(mini, tmp_path
              "There is no command /frobnicate.",
              "There is no command /nxt. Did you mean /next?",
              '"Duclos" could mean more than one thing', "Still open: Why might Thorez say little?",
-             'There is no note for "zhdanovism".', "Still open: Why might Thorez say little?",
+             'There is no note for "zhdanovism"', "Still open: Why might Thorez say little?",
              "There is no section 9",
              "/bookmark", "/journal", "/quit",
              "[*] 1. The opening (paragraphs 1-2)",

@@ -18,7 +18,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from guided_reader.core.glossary import GlossaryIndex, normalise, parse_question
+from guided_reader.core.ask import parse_question
+from guided_reader.core.glossary import GlossaryIndex, normalise
 from guided_reader.core.guide import COMMANDS, Guide, GuideState
 from guided_reader.core.journal import render_journal
 from guided_reader.core.loader import load_pack

@@ -22,7 +22,7 @@ from guided_reader.streams import closed_streams, describe, drop_stdout, err, re
 
 OK, NOT_FOUND, BAD_INPUT = 0, 1, 2
 MAX_SHOWN = 50  # problems printed at most: past that, the first ones tell the story
-SUBCOMMANDS = ("lookup", "check", "journal", "packs", "where", "reset", "timeline", "serve")
+SUBCOMMANDS = ("lookup", "search", "check", "journal", "packs", "where", "reset", "timeline", "serve")
 
 
 class Exit(Exception):
@@ -107,15 +107,26 @@ def cmd_check(args) -> int:
     return OK
 
 
+def write_json(data: dict) -> None:
+    """One JSON object on stdout; strings are cleaned of control characters, like every output."""
+    def cleaned(value):
+        if isinstance(value, str):
+            return clean(value)
+        if isinstance(value, dict):
+            return {k: cleaned(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [cleaned(v) for v in value]
+        return value
+
+    sys.stdout.write(json.dumps(cleaned(data), ensure_ascii=False, indent=2) + "\n")
+
+
 def cmd_timeline(args) -> int:
     from guided_reader.core import timeline
 
     pack = load(args.pack_dir)
     if args.json:
-        data = timeline.as_json(pack)
-        for event in data["events"]:
-            event.update((k, clean(v)) for k, v in event.items() if isinstance(v, str))
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        write_json(timeline.as_json(pack))
     elif not pack.timeline:
         out(f"{pack.id}: this pack has no timeline")
     for event in () if args.json else pack.timeline:
@@ -142,21 +153,6 @@ def cmd_where(args) -> int:
     out(f"database     {paths.db_path()}")
     out(f"packs        {paths.bundled_packs_dir()}")
     return OK
-
-
-def cmd_lookup(args) -> int:
-    from guided_reader.core.glossary import GlossaryIndex
-    from guided_reader.core.describe import lookup_json, lookup_text
-
-    pack = load(args.pack)
-    index = GlossaryIndex(pack.glossary)
-    result = index.lookup(args.term)
-    if args.json:
-        sys.stdout.write(json.dumps(lookup_json(pack, index, result), ensure_ascii=False, indent=2) + "\n")
-    else:
-        for line in lookup_text(pack, index, result):
-            out(line, wrap=True)
-    return OK if result.match else NOT_FOUND
 
 
 def open_store(need_writes: bool):
@@ -307,6 +303,8 @@ def build_parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     read.add_argument("--version", action="version", version=f"guided-reader {__version__}")
     read.set_defaults(func=cmd_read)
 
+    from guided_reader.cli_ask import cmd_lookup, cmd_search
+
     sub_parser = argparse.ArgumentParser(prog="guided-reader")
     sub = sub_parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("lookup", help="look a term up in a pack's glossary")
@@ -314,6 +312,12 @@ def build_parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--pack", metavar="DIR", help="a reading pack folder (default: the bundled essay)")
     p.set_defaults(func=cmd_lookup)
+    p = sub.add_parser("search", help="search the essay, its notes and questions; best passages first")
+    p.add_argument("words", nargs="+", metavar="WORDS")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--limit", type=int, default=10, metavar="N", help="at most N hits (default 10)")
+    p.add_argument("--pack", metavar="DIR", help="a reading pack folder (default: the bundled essay)")
+    p.set_defaults(func=cmd_search)
     p = sub.add_parser("check", help="validate a reading pack folder")
     p.add_argument("pack_dir", metavar="PACK_DIR")
     p.set_defaults(func=cmd_check)
@@ -357,9 +361,23 @@ def main(argv: list[str] | None = None) -> int:
     return code
 
 
+def misspelt(argv: list[str]) -> None:
+    """`guided-reader jornal`: a first word that is no folder but is close to a subcommand."""
+    import difflib
+
+    first = argv[0] if argv else ""
+    if not first or first in SUBCOMMANDS or first.startswith("-") or "/" in first or Path(first).exists():
+        return
+    close = difflib.get_close_matches(first.lower(), SUBCOMMANDS, n=1, cutoff=0.6)
+    if close:
+        raise Exit(BAD_INPUT, f"guided-reader: '{one_line(first)}' is not a pack folder or a subcommand. "
+                              f"Did you mean `guided-reader {close[0]}`?")
+
+
 def run(argv: list[str]) -> int:
     read, sub = build_parsers()
     try:
+        misspelt(argv)
         args = (sub if argv and argv[0] in SUBCOMMANDS else read).parse_args(argv)
         return args.func(args)
     except SystemExit as exc:  # argparse: usage errors are exit 2, --help is 0

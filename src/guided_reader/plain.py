@@ -14,7 +14,7 @@ import sys
 import textwrap
 from typing import TextIO
 
-from guided_reader.core.messages import Message, Request
+from guided_reader.core.messages import Jump, Message, Request
 from guided_reader.core.model import Pack
 from guided_reader.core.safe import clean
 from guided_reader.core.session import Session
@@ -59,8 +59,9 @@ class PlainWriter:
             if echo:
                 self.para(m.text, "> ", "  ")
             return
-        if m.kind == "prompt":
-            self.para(m.text, self.style("Question: ", BOLD), "  ")
+        if m.kind in ("prompt", "passages"):
+            lead = "Question: " if m.kind == "prompt" else f"{m.title}: "
+            self.para(m.text, self.style(lead, BOLD), "  ")
             for i, label in enumerate(m.items, 1):
                 self.para(label, f"  {i}. ", "     ")
         elif m.kind in ("note", "entry", "recap") or m.title:
@@ -107,7 +108,7 @@ def run_plain(pack: Pack, restart: bool = False, stdin: TextIO | None = None, st
             if not line:
                 break
             reply = session.send(line.rstrip("\n"))
-            show(writer, session, reply.messages, echo=not interactive)
+            show(writer, session, reply.messages, echo=not interactive, events=reply.events)
             requests = {e.what for e in reply.events if isinstance(e, Request)}
             if "journal" in requests:
                 try:
@@ -128,8 +129,13 @@ def run_plain(pack: Pack, restart: bool = False, stdin: TextIO | None = None, st
     return 0
 
 
-def show(writer: PlainWriter, session: Session, messages, echo: bool) -> None:
+def show(writer: PlainWriter, session: Session, messages, echo: bool, events=()) -> None:
     for m in messages:
         writer.message(m, session.pack, echo)
         if m.kind == "heading":
             writer.passage(session.pack, session)
+    for event in events:  # a passage chosen in this section: print it again, on its own
+        if isinstance(event, Jump) and not any(m.kind == "heading" for m in messages):
+            lead = f"[{event.paragraph}] "
+            writer.para(session.pack.paragraph(event.paragraph), lead, " " * len(lead))
+            writer.out.write("\n")

@@ -2,13 +2,15 @@
 
 The JSON shape is a contract other tools rely on:
 `{"query", "match": {id, term, aliases, kind, short, note, see_also, sections} | null,
-  "candidates": [...], "suggestions": [...]}` where `see_also` and `sections` hold ids.
+  "candidates": [...], "suggestions": [...], "passages": [...]}` where `see_also` and `sections`
+hold ids and `passages` the essay's answer to a question no entry fits, as `search --json` hits.
 """
 
 from __future__ import annotations
 
 from guided_reader.core.glossary import GlossaryIndex, LookupResult
 from guided_reader.core.model import Entry, Pack
+from guided_reader.core.search import Hit
 
 
 def entry_json(entry: Entry, occurrences: dict[str, tuple[str, ...]]) -> dict:
@@ -17,18 +19,28 @@ def entry_json(entry: Entry, occurrences: dict[str, tuple[str, ...]]) -> dict:
             "sections": list(occurrences.get(entry.id, ()))}
 
 
-def lookup_json(pack: Pack, index: GlossaryIndex, result: LookupResult) -> dict:
+def lookup_json(pack: Pack, index: GlossaryIndex, result: LookupResult, passages: list[Hit] = ()) -> dict:
     occurrences = index.occurrences(pack.sections, pack.paragraphs)
     return {
         "query": result.query,
         "match": entry_json(result.match, occurrences) if result.match else None,
         "candidates": [entry_json(e, occurrences) for e in result.candidates],
         "suggestions": list(result.suggestions),
+        "passages": [hit.as_json() for hit in passages],
     }
 
 
-def lookup_text(pack: Pack, index: GlossaryIndex, result: LookupResult) -> list[str]:
+def hit_text(pack: Pack, hit: Hit) -> str:
+    """One search hit as a line: where it is, then its snippet."""
+    source = "" if hit.kind == "essay" else f" (the guide's {hit.kind})"
+    return f"{pack.section_index(hit.section) + 1}. {hit.section_title}, paragraph {hit.paragraph}{source}: {hit.snippet}"
+
+
+def lookup_text(pack: Pack, index: GlossaryIndex, result: LookupResult, passages: list[Hit] = ()) -> list[str]:
     if result.match is None:
+        if passages:
+            lines = [f"No note for \"{result.query}\"; the essay speaks to it here:"]
+            return lines + [f"  {hit_text(pack, hit)}" for hit in passages]
         if result.candidates:
             lines = [f"\"{result.query}\" could mean:"]
             lines += [f"  {e.term} ({e.kind}): {e.short}" for e in result.candidates]

@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from guided_reader.core.model import Entry, Section
 
-__all__ = ["GlossaryIndex", "LookupResult", "Span", "normalise", "parse_question", "tokens"]
+__all__ = ["GlossaryIndex", "LookupResult", "Span", "normalise", "tokens"]
 
 _APOSTROPHES = "'’ʼ‘`´"
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
@@ -39,15 +39,27 @@ _FUZZY_POOL, _SUGGESTIONS = 30, 5
 
 @lru_cache(maxsize=65536)
 def _fold(word: str) -> str:
-    """Casefold, strip accents, fold ligatures and drop apostrophes/dots from one raw word."""
-    if word.isascii():
-        folded = word.lower()
-        if folded.isalnum():
-            return folded
-    else:
-        decomposed = unicodedata.normalize("NFKD", word.casefold())
-        folded = "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_FOLD)
-    return "".join(c for c in folded if c.isalnum())
+    """Casefold, strip accents, fold ligatures and spellings, drop apostrophes/dots from one raw word."""
+    folded = word.lower() if word.isascii() else "".join(
+        c for c in unicodedata.normalize("NFKD", word.casefold()) if not unicodedata.combining(c)).translate(_FOLD)
+    if not folded.isalnum():
+        folded = "".join(c for c in folded if c.isalnum())
+    return _SPELLING.sub(_american, folded) if len(folded) > 4 and folded.isascii() else folded
+
+
+# British and American spellings meet on one form ("labour"/"labor", "travellers"/"travelers",
+# "organisation"/"organization", "centre"/"center"): both sides of every comparison are folded.
+_OUR = "lab col hon fav rum vig arm val hum sav behavi neighb harb endeav splend cand ferv flav".split()
+_SPELLING = re.compile("|".join(
+    [r"(?<=[a-z]{2})ll(?=(?:ers?|ing|ed)$)", r"(?<=[a-z]{3})is(?=(?:e|es|ed|ing|ation|ations|er|ers)$)",
+     r"(?<=[a-z]{2})yse$", r"(?<=[a-z]{2}[tbv])re(?=s?$)", r"(?<=man)oeuv", r"(?<=[a-z]{3})ogue$",
+     r"(?<=program)me$"] + [rf"(?<={s})ence" for s in ("def", "off", "lic")] + [rf"(?<={s})our" for s in _OUR]))
+_AMERICAN = {"ll": "l", "our": "or", "is": "iz", "yse": "yze", "re": "er", "ence": "ense", "oeuv": "euv",
+             "ogue": "og", "me": ""}
+
+
+def _american(m: re.Match) -> str:
+    return _AMERICAN[m.group()]
 
 
 def tokens(text: str) -> list[tuple[str, int, int]]:
@@ -143,12 +155,17 @@ class GlossaryIndex:
         key = " ".join(words)
         table.setdefault(key, []).append(entry)
         self._stems.setdefault(_stem(key), []).append(entry)
+        if len(words) > 1 and words[0] in _ARTICLES:  # "the dictator": "dictators" finds it too
+            self._stems.setdefault(_stem(" ".join(words[1:])), []).append(entry)
         for n in range(1, len(words)):
             self._prefixes.setdefault(" ".join(words[:n]), []).append(entry)
         node = self._trie
         for word in words:
             node = node.setdefault(word, {})
         node.setdefault(_END, entry.id)  # terms were added first, so a term beats an alias
+
+    def entry(self, entry_id: str) -> Entry | None:
+        return self._entries[self._order[entry_id]] if entry_id in self._order else None
 
     def _unique(self, found: list[Entry]) -> tuple[Entry, ...]:
         by_id = {e.id: e for e in found}
@@ -228,20 +245,23 @@ class GlossaryIndex:
         choose from. A fuzzy hit counts only when clearly ahead; otherwise it is a suggestion.
         """
         words = normalise(query).split()
-        if len(words) > 1 and words[0] in _ARTICLES:
-            words = words[1:]
-        key = " ".join(words)
-        if not key:
+        keys = [" ".join(words)]
+        if len(words) > 1 and words[0] in _ARTICLES:  # "the dictator" is an alias; "the Cominform" is not
+            keys.insert(0, " ".join(words[1:]))
+        if not keys[0]:
             return LookupResult(query, None)
-        stem = _stem(key)
-        for found in (self._terms.get(key), self._aliases.get(key), self._stems.get(stem),
-                      self._prefixes.get(key), self._prefixes.get(stem)):
-            if found:
-                hits = self._unique(found)
-                if len(hits) == 1:
-                    return LookupResult(query, hits[0])
-                return LookupResult(query, None, hits)
-        return self._fuzzy(query, key)
+        for stage in range(5):
+            for key in keys:
+                stem = _stem(key)
+                found = (self._terms.get(key), self._aliases.get(key), self._stems.get(stem),
+                         self._prefixes.get(key), self._prefixes.get(stem))[stage]
+                if found:
+                    hits = self._unique(found)
+                    if len(hits) == 1:
+                        return LookupResult(query, hits[0])
+                    return LookupResult(query, None, hits)
+        fuzzy = self._fuzzy(query, keys[0])
+        return fuzzy if fuzzy.match or len(keys) == 1 else self._fuzzy(query, keys[1])
 
     def _fuzzy(self, query: str, key: str) -> LookupResult:
         """Score the keys sharing most trigrams with the query; never compares against all."""
@@ -276,20 +296,6 @@ class GlossaryIndex:
         return LookupResult(query, None, (), tuple(terms)[:_SUGGESTIONS])
 
 
-# -- questions --------------------------------------------------------------------------------
-
-_Q = re.compile(
-    r"(?:(?:what|who)(?:\s+(?:is|was|were|are)|['’]s)|define|explain|tell\s+me\s+about)"
-    r"\s+(?P<x>.+)|what\s+(?:does|did)\s+(?P<y>.+?)\s+mean",
-    re.IGNORECASE | re.DOTALL)
-# A bare "X?" is a lookup only when it reads like a term, not like an answer or a question.
-_NOT_TERMS = frozenset(
-    "why how when where which what who whom whose do does did is are was were am can could "
-    "should would will shall may might must i you we he she it they this that these those him "
-    "her them me us yes no maybe because and but so or not if ok okay perhaps really".split())
-_ARTICLE = re.compile(r"^(?:the|a|an)\s+(?=\S)", re.IGNORECASE)
-
-
 def occurrences(entries, sections, mentions) -> dict[str, tuple[str, ...]]:
     """Entry id -> ids of the sections whose paragraphs mention it (`mentions(number)` gives
     a paragraph's entry ids), in reading order; every entry has a key."""
@@ -299,29 +305,3 @@ def occurrences(entries, sections, mentions) -> dict[str, tuple[str, ...]]:
             for entry_id in mentions(number):
                 found[entry_id][section.id] = None
     return {entry_id: tuple(ids) for entry_id, ids in found.items()}
-
-
-def parse_question(text: str) -> str | None:
-    """The term asked about in "what was the Cominform?", "?zhdanovism", "Thorez?"; else None.
-
-    A bare "X?" counts only for up to five words not starting with a question or function
-    word, so a prompt answer like "Because he feared Moscow?" stays an answer.
-    """
-    stripped = text.strip()
-    body = stripped.rstrip("?!. \t\r\n")
-    if stripped.startswith("?"):
-        return _clean(body.lstrip("? \t"))
-    m = _Q.fullmatch(body)
-    if m:
-        term = _clean(m.group("x") or m.group("y"))
-        return None if term is None or term.casefold() in _NOT_TERMS else term
-    if stripped.endswith("?"):
-        words = body.split()
-        if 0 < len(words) <= 5 and words[0].casefold().strip(_APOSTROPHES) not in _NOT_TERMS:
-            return _clean(body)
-    return None
-
-
-def _clean(term: str) -> str | None:
-    term = _ARTICLE.sub("", term.strip()).strip(" \t\"“”«»" + _APOSTROPHES)
-    return term or None

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import difflib
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from guided_reader.core.glossary import GlossaryIndex, normalise, occurrences, parse_question
-from guided_reader.core.messages import Answered, Bookmarked, Completed, LookedUp, Message, Request
+from guided_reader.core.asking import Asking
+from guided_reader.core.glossary import GlossaryIndex, normalise, occurrences
+from guided_reader.core.messages import Answered, Bookmarked, Completed, GuideState, LookedUp, Message, Reply, Request
 from guided_reader.core.model import Entry, Pack, Prompt, Section
+from guided_reader.core.search import SearchIndex
 from guided_reader.core.timeline import listing as timeline_listing
 
 COMMANDS = {
@@ -32,29 +34,13 @@ COMMANDS = {
 }
 
 
-@dataclass(frozen=True)
-class GuideState:
-    section: int = 0  # index into pack.sections
-    prompt: str | None = None  # the open prompt, if any
-    done: tuple[str, ...] = ()  # prompts finished (answered or skipped) in this visit
-    answered: frozenset[str] = frozenset()  # prompts ever answered, for `once`
-    completed: tuple[str, ...] = ()  # section ids completed, in order
-    paragraph: int = 1  # first paragraph in view
-    finished: bool = False  # the reader has gone past the last section
-    read: bool = True  # the current section was really read, not stepped past (the session judges)
-
-
-@dataclass(frozen=True)
-class Reply:
-    messages: tuple[Message, ...]
-    state: GuideState
-    events: tuple[object, ...] = ()
-
-
-class Guide:
-    def __init__(self, pack: Pack, index: GlossaryIndex | None = None) -> None:
+class Guide(Asking):
+    def __init__(self, pack: Pack, index: GlossaryIndex | None = None, search=None) -> None:
+        """`search`: a function giving the pack's SearchIndex (a session passes the cached one)."""
         self.pack = pack
         self._index = index or pack._index
+        self._search_factory = search or (lambda: SearchIndex(pack))
+        self._search: SearchIndex | None = None
         self._index_lock = threading.Lock()
         self._prompts = {p.id: p for s in pack.sections for p in s.prompts}
         self._spotted: dict[int, tuple[str, ...]] = {}
@@ -69,6 +55,15 @@ class Guide:
                 if self._index is None:
                     self._index = GlossaryIndex(self.pack.glossary)
         return self._index
+
+    @property
+    def search(self) -> SearchIndex:
+        """The full-text index, built on the first question the glossary cannot answer."""
+        if self._search is None:
+            with self._index_lock:
+                if self._search is None:
+                    self._search = self._search_factory()
+        return self._search
 
     def spans(self, number: int) -> list[tuple[int, int, str]]:
         """Paragraph `number`'s glossary mentions as (start, end, entry id): compiled, or spotted now."""
@@ -262,7 +257,7 @@ class Guide:
         if not p.choices:
             return None
         key = text.strip().rstrip(".)")
-        if key.isdigit() and 1 <= int(key) <= len(p.choices):
+        if key.isascii() and key.isdigit() and 1 <= int(key) <= len(p.choices):
             return p.choices[int(key) - 1]
         wanted = normalise(text)
         return next((c for c in p.choices if normalise(c.label) == wanted), None)
@@ -279,26 +274,15 @@ class Guide:
             messages.append(self.recall(p))
         return Reply(tuple(messages), state, (LookedUp(entry.id, query, self.section(state).id),))
 
-    def lookup(self, state: GuideState, query: str) -> Reply:
-        result = self.index.lookup(query)
-        if result.match is not None:
-            return self.explain(state, result.match, query)
-        if result.candidates:
-            names = "; ".join(f"{e.term} ({e.short})" for e in result.candidates)
-            text = f"\"{query}\" could mean more than one thing: {names}. Ask again with the full name."
-            message = Message("info", text, items=tuple(e.id for e in result.candidates))
-        else:
-            text = f"There is no note for \"{query}\"."
-            if result.suggestions:
-                text += " Did you mean: " + ", ".join(result.suggestions) + "?"
-            message = Message("info", text)
-        p = self.prompt(state.prompt)  # the open question recalled, as after a found term
-        return Reply((message, self.recall(p)) if p is not None else (message,), state)
-
     # -- the input line -------------------------------------------------------------------------
     def handle(self, state: GuideState, text: str) -> Reply:
         """One line from the reader: empty continues, `/` commands, questions, or an answer."""
         line = text.strip()
+        offered, state = state.offers, replace(state, offers=())
+        picked = self._offer(offered, line)
+        if picked is not None:  # a passage just offered, by its number or its label
+            reply = self.jump(state, picked.paragraph, picked.words)
+            return Reply((Message("reader", picked.label),) + reply.messages, reply.state, reply.events)
         if not line:
             return self.advance(state)
         p = self.prompt(state.prompt)
@@ -307,22 +291,8 @@ class Guide:
         if line.startswith("/"):
             reply = self.command(state, line[1:])
         else:
-            reply = self._text(state, line)
+            reply = self._text(state, line, choice is not None)
         return Reply((echo,) + reply.messages, reply.state, reply.events)
-
-    def _text(self, state: GuideState, line: str) -> Reply:
-        query = parse_question(line)
-        if query is not None:
-            result = self.index.lookup(query)
-            asked_directly = line.startswith("?") or not state.prompt
-            if asked_directly or result.match is not None or result.candidates:
-                return self.lookup(state, query)
-        if state.prompt:
-            return self.answer(state, line)
-        if self.index.lookup(line).match is not None:
-            return self.lookup(state, line)
-        return Reply((Message("info", "No question is open just now. Press Enter to go on, ask about a term "
-                                      "(for example \"who was Thorez?\"), or type /help."),), state)
 
     def command(self, state: GuideState, line: str) -> Reply:
         name, _, arg = line.strip().partition(" ")
@@ -358,7 +328,7 @@ class Guide:
         return Reply(listing, state, (Request(name),))
 
     def _go(self, state: GuideState, arg: str) -> Reply:
-        if arg.isdigit():
+        if arg.isascii() and arg.isdigit():
             return self.go(state, int(arg) - 1)
         wanted = normalise(arg)
         for i, s in enumerate(self.pack.sections):

@@ -8,16 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from guided_reader.core.search import Offer
+
 
 @dataclass(frozen=True)
 class Message:
     """One turn of the conversation.
 
-    kind: heading | guide | note | terms | prompt | recall | reader | entry | info | recap | listing
-    (a recall is the open prompt again in one line, after a lookup or a listing)
-    (a listing is the text form of a screen: contents, glossary, help)
+    kind: heading | guide | note | terms | prompt | recall | reader | entry | info | recap | listing | passages
+    (a recall is the open prompt again in one line, after a lookup or a listing; a listing is
+    the text form of a screen: contents, glossary, help; passages are places in the essay that
+    answer a question, offered as quick replies)
     `entry` is a glossary id (note/entry kinds), `prompt` a prompt id, `items` the choice labels
-    of a prompt or the entry ids of a terms list.
+    of a prompt or of a passages offer, or the entry ids of a terms list.
     """
 
     kind: str
@@ -52,6 +55,14 @@ class Bookmarked:
 
 
 @dataclass(frozen=True)
+class Jump:
+    """Show paragraph `paragraph` and mark the words (query stems) that brought the reader there."""
+
+    paragraph: int
+    words: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Completed:
     section: str
 
@@ -65,3 +76,24 @@ class Request:
     """
 
     what: str
+
+
+# The guide's state and its answer to one input (see core/guide.py).
+@dataclass(frozen=True)
+class GuideState:
+    section: int = 0  # index into pack.sections
+    prompt: str | None = None  # the open prompt, if any
+    done: tuple[str, ...] = ()  # prompts finished (answered or skipped) in this visit
+    answered: frozenset[str] = frozenset()  # prompts ever answered, for `once`
+    completed: tuple[str, ...] = ()  # section ids completed, in order
+    paragraph: int = 1  # first paragraph in view
+    finished: bool = False  # the reader has gone past the last section
+    read: bool = True  # the current section was really read, not stepped past (the session judges)
+    offers: tuple[Offer, ...] = ()  # passages just offered: the next line may pick one by number
+
+
+@dataclass(frozen=True)
+class Reply:
+    messages: tuple[Message, ...]
+    state: GuideState
+    events: tuple[object, ...] = ()

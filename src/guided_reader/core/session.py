@@ -17,6 +17,7 @@ from guided_reader.core import paths
 from guided_reader.core.guide import Guide, GuideState, Reply
 from guided_reader.core.messages import Answered, Bookmarked, Completed, LookedUp, Message
 from guided_reader.core.model import Pack
+from guided_reader.core.search import SearchIndex
 from guided_reader.core.store import Position, Saved, Store
 
 
@@ -35,7 +36,7 @@ class Session:
         pipe, where no one is reading and time means nothing)."""
         self.pack = pack
         self.store = store
-        self.guide = Guide(pack)
+        self.guide = Guide(pack, search=lambda: SearchIndex.for_pack(pack))
         self.clock = clock
         self.draft = ""
         with store.batch():  # what opening writes goes to disk in one transaction
@@ -115,7 +116,8 @@ class Session:
         return replace(self.state, read=self.is_read())
 
     def action(self, name: str, arg: object = None) -> Reply:
-        """A key or click: next, back, go (arg: index), hint, skip, bookmark, explain (arg: entry id)."""
+        """A key or click: next, back, go (arg: index), hint, skip, bookmark, explain (arg: entry id),
+        jump (arg: (paragraph, words))."""
         g, s = self.guide, self._judged()
         if name == "next":
             reply = g.advance(replace(s, prompt=None))
@@ -129,6 +131,9 @@ class Session:
             reply = g.skip(s)
         elif name == "bookmark":
             reply = g.command(s, "bookmark " + str(arg or ""))
+        elif name == "jump":
+            paragraph, words = arg
+            reply = g.jump(s, int(paragraph), tuple(words))
         elif name == "explain":
             entry = self.pack.entry(str(arg))
             reply = g.explain(s, entry, entry.term) if entry else Reply((), s)

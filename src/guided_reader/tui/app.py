@@ -20,7 +20,7 @@ from textual.containers import Horizontal
 from textual.widgets import Input
 
 from guided_reader.core import paths
-from guided_reader.core.messages import Message, Request
+from guided_reader.core.messages import Jump, Message, Request
 from guided_reader.core.model import Entry, Pack
 from guided_reader.core.session import Session
 from guided_reader.core.store import Store
@@ -191,6 +191,8 @@ class ReaderApp(App):
         for event in reply.events:
             if isinstance(event, Request):
                 self.call_later(self.fulfil, event.what)
+            elif isinstance(event, Jump):  # search (issue 14): show the passage, words marked
+                self.call_after_refresh(self.mark_jump, event)
 
     async def fulfil(self, what: str) -> None:
         if what == "journal":
@@ -308,7 +310,8 @@ class ReaderApp(App):
     def action_glossary(self) -> None:
         from guided_reader.tui.glossary_screen import GlossaryScreen
 
-        screen = GlossaryScreen(self.pack, self.visible_entries(), self.session.guide.occurrences())
+        screen = GlossaryScreen(self.pack, self.visible_entries(), self.session.guide.occurrences(),
+                                index=self.session.guide.index)
 
         def done(result) -> None:
             if result and result[0] == "go":
@@ -334,6 +337,20 @@ class ReaderApp(App):
             names = " / ".join(keys.shown(k) for k in key.keys + key.letters[:1])
             help_text = f"{key.help[:1].upper()}{key.help[1:]}" + (f" ({names})" if names else "")
             yield SystemCommand(key.palette or key.title, help_text, partial(self.run_action, key.action))
+
+    # -- search (issue 14): the screen and the marking live in tui/search_screen.py
+    def action_search(self) -> None:
+        from guided_reader.tui.search_screen import SearchScreen
+
+        screen = SearchScreen(self.pack, self.session.guide.search, glossary=self.session.guide.index)
+        self.open_screen(screen, lambda result: result and self.show_reply(
+            self.session.action("jump", (result[1], result[2]))))
+
+    def mark_jump(self, event: Jump) -> None:
+        from guided_reader.tui.search_screen import mark_words
+
+        mark_words(self.query_one(PassagePane), self.pack.paragraph(event.paragraph), event.paragraph, event.words)
+    # -- end of search hook
 
     def action_terms(self) -> None:
         entries = [self.pack.entry(i) for i in self.session.guide.terms_in(self.session.state.section)]

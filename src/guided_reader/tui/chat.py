@@ -25,7 +25,7 @@ from guided_reader.core.messages import Message
 from guided_reader.core.safe import one_line
 from guided_reader.tui.lines import Block, LineView
 
-LABELS = {"note": "Note", "entry": "", "recap": "", "prompt": "Question", "terms": ""}
+LABELS = {"note": "Note", "entry": "", "recap": "", "prompt": "Question", "terms": "", "passages": "From the essay"}
 
 # How each kind of message sits in the transcript: margins, padding, the bar down its left edge
 # and the blank lines above it. Colours come from the `block--KIND` rules in reader.tcss.
@@ -33,6 +33,7 @@ LAYOUT = {
     "heading": dict(pad=1, gap=2),
     "guide": dict(pad=1, right=4),
     "recap": dict(pad=1, right=4),
+    "passages": dict(pad=1, right=4),
     "note": dict(pad=1, right=2, bar="▌"),
     "entry": dict(pad=1, right=2, bar="▌"),
     "prompt": dict(pad=1, right=2, bar="▌"),
@@ -41,7 +42,7 @@ LAYOUT = {
     "answered": dict(pad=1, left=3, right=2, bar="▏", gap=0),
     "recall": dict(pad=1, right=2, bar="▏"),
 }
-KINDS = set(LAYOUT) | {"terms", "info", "listing"}
+KINDS = set(LAYOUT) | {"terms", "info", "listing", "passages"}
 
 
 def bubble_content(m: Message) -> Content:
@@ -114,7 +115,7 @@ class Transcript(LineView, can_focus=False):
         blocks = []
         for m in messages:
             blocks.append(self._block(m))
-            if m.kind == "prompt" and m.items:
+            if m.kind in ("prompt", "passages") and m.items:  # quick replies
                 blocks.append(choices_block(m))
         if fresh:
             self.messages = messages

@@ -14,7 +14,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from guided_reader.core.glossary import normalise
+from guided_reader.core.ask import names, rank
+from guided_reader.core.glossary import GlossaryIndex
 from guided_reader.core.model import KINDS, Entry, Pack
 from guided_reader.core.timeline import events_of_entry, section_of, when
 from guided_reader.tui.keys import ReaderList
@@ -39,13 +40,14 @@ class GlossaryScreen(Screen):
     ]
 
     def __init__(self, pack: Pack, entries: list[Entry], occurrences: dict[str, tuple[str, ...]],
-                 selected: str | None = None) -> None:
+                 selected: str | None = None, index: GlossaryIndex | None = None) -> None:
         super().__init__()
         self.pack = pack
         self.entries = entries
         self.occurrences = occurrences
         self.selected = selected
-        self._keys = {e.id: normalise(" ".join((e.term,) + e.aliases)) for e in entries}
+        self.index = index or GlossaryIndex(pack.glossary)
+        self._keys = names(entries)
 
     def compose(self):
         with Horizontal(id="glossary"):
@@ -66,10 +68,14 @@ class GlossaryScreen(Screen):
         self.query_one("#glossary-filter", Input).focus()
 
     def refill(self, text: str) -> None:
-        wanted = normalise(text)
+        """Grouped by kind when the filter is empty; otherwise in the question engine's order,
+        so the entry the words name comes first (core/ask.py `rank`)."""
         options: list[Option] = []
-        for kind in KINDS:
-            group = [e for e in self.entries if e.kind == kind and wanted in self._keys[e.id]]
+        ranked = rank(self.index, self.entries, text, self._keys) if text.strip() else None
+        if ranked is not None:
+            options = [Option(Content.assemble("  ", e.term, (f"  {e.kind}", "dim")), id=e.id) for e in ranked]
+        for kind in KINDS if ranked is None else ():
+            group = [e for e in self.entries if e.kind == kind]
             if group:
                 options.append(Option(Content.styled(KIND_TITLES[kind], "bold"), disabled=True))
                 options += [Option(Content.assemble("  ", e.term), id=e.id) for e in

@@ -46,6 +46,8 @@ KEYS: tuple[Key, ...] = (
     Key("zoom", ("f10",), ("v",), "View", "view: passage and guide, passage only, or guide only (remembered)",
         palette="Zoom: passage only, guide only, or both"),
     Key("timeline", ("f11",), (), "Timeline", "timeline: the essay's events in date order", footer="wide"),
+    Key("search", (), ("slash",), "Search", "search the essay: hits as you type, Down to choose, Enter jumps to "
+        "the paragraph with your words marked", footer=False, palette="Search the essay"),
     Key("journal", (), (), "Journal", "write your journal: answers, bookmarks and terms looked up, as Markdown",
         footer=False),
     Key("change_theme", ("ctrl+t",), (), "Theme", "change theme (remembered)", footer=False, command=False),
@@ -67,7 +69,7 @@ KEYS: tuple[Key, ...] = (
         footer=False, command=False),
 )
 
-NAMES = {"question_mark": "?", "space": "Space", "pagedown": "PageDown", "pageup": "PageUp", "alt+up": "alt+↑",
+NAMES = {"question_mark": "?", "slash": "/", "space": "Space", "pagedown": "PageDown", "pageup": "PageUp", "alt+up": "alt+↑",
          "alt+down": "alt+↓", "down": "↓", "up": "↑", "home": "Home", "end": "End", "tab": "Tab"}
 
 

@@ -20,21 +20,37 @@ def _highlight(matcher, text: str) -> Content:
     return content
 
 
+def ranked_terms(index, entries, query: str, score) -> list[tuple[float, object, str]]:
+    """(score, entry, name shown) for the palette, best first: the entries the question engine
+    ranks for `query` (core/ask.py `rank`, so "who was Thorez?" gives Maurice Thorez first, as
+    in the chat), then the rest by `score(name)`, Textual's fuzzy match of a term or alias."""
+    from guided_reader.core.ask import rank
+
+    def shown(entry) -> tuple[float, str]:  # the name the reader's letters fit best
+        return max(((score(name), name) for name in (entry.term,) + entry.aliases), key=lambda s: s[0])
+
+    hits: dict[str, tuple[float, object, str]] = {}
+    for i, entry in enumerate(rank(index, entries, query)[:20]):
+        best, name = shown(entry)
+        hits[entry.id] = (1.0 - i / 100, entry, name if best > 0 else entry.term)
+    for entry in entries:
+        if entry.id not in hits:
+            best, name = shown(entry)
+            if best > 0:
+                hits[entry.id] = (0.5 * best / (1 + best), entry, name)  # below every ranked hit
+    return sorted(hits.values(), key=lambda h: -h[0])
+
+
 class TermsProvider(Provider):
     """Glossary terms (and their aliases); choosing one asks the guide about it."""
 
     async def search(self, query: str) -> Hits:
         app = self.app
         matcher = self.matcher(query)
-        for entry in app.visible_entries():
-            best, shown = 0.0, entry.term
-            for name in (entry.term,) + entry.aliases:
-                score = matcher.match(name)
-                if score > best:
-                    best, shown = score, name
-            if best > 0:
-                display = Content.assemble(_highlight(matcher, shown), ("  " + entry.short, "dim"))
-                yield Hit(best, display, partial(app.explain_entry, entry.id), text=entry.term)
+        entries = app.visible_entries()
+        for score, entry, shown in ranked_terms(app.session.guide.index, entries, query, matcher.match):
+            display = Content.assemble(_highlight(matcher, shown), ("  " + entry.short, "dim"))
+            yield Hit(score, display, partial(app.explain_entry, entry.id), text=entry.term)
 
     async def discover(self) -> Hits:
         for entry in self.app.visible_entries()[:40]:

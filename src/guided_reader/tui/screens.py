@@ -91,7 +91,8 @@ class HelpScreen(Dialog):
         lines += [Content.assemble((f"  /{c:<{width - 1}}", "bold"), d) for c, d in COMMANDS.items()]
         lines += [Content(""), Content.styled("Asking about terms", "bold"),
                   Content("  Click an underlined term, or type: what was the Cominform? / who is Thorez / ?zhdanovism"),
-                  Content("  Enter on an empty line continues; a number picks one of a question's choices.")]
+                  Content("  Enter on an empty line continues; a number picks one of a question's choices."),
+                  Content("  Any other question (\"what happened at Battersea?\") is answered with passages to jump to.")]
         with VerticalScroll(classes="help-body", can_focus=True):
             yield Static(Content("\n").join(lines))
 
