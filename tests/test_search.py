@@ -92,7 +92,7 @@ def test_search_json_shape_and_rank(capsys):
     assert all(set(h) == {"section", "section_title", "paragraph", "snippet"} for h in data["hits"])
 
 
-@pytest.mark.parametrize("words", [["zzqqxx"], ['"', "*"], ["NEAR(", "OR"], ["\x1b[31m"]])
+@pytest.mark.parametrize("words", [["zzqqxx"], ['"', "*"], ["OR", "AND", "("], ["NOT(", "^"], ["\x1b[31m"]])
 def test_search_that_matches_nothing_exits_1(words, capsys):
     assert main(["search", *words]) == 1
     out = capsys.readouterr().out

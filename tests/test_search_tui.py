@@ -13,7 +13,7 @@ from guided_reader.tui.app import make_app
 from guided_reader.tui.chat import Transcript
 from guided_reader.tui.passage import PassagePane
 from guided_reader.tui.search_screen import MARK, SearchScreen
-from tui_helpers import bubbles, screen_text, type_line
+from tui_helpers import until_shown, bubbles, screen_text, type_line
 
 SIZES = [(120, 40), (80, 24)]
 
@@ -88,9 +88,11 @@ async def test_the_search_box_shows_escapes_and_fts_syntax_literally():
     async with app.run_test(size=(80, 24)) as pilot:
         app.action_search()
         await pilot.pause()
-        app.screen.query_one("#search-input", Input).value = 'NEAR("x" OR * [bold]\x1b[31m'
+        app.screen.query_one("#search-input", Input).value = 'NOT("x" OR * [bold]\x1b[31m'
         await pilot.pause()
         assert "Nothing matches these words." in screen_text(app)
+        app.screen.query_one("#search-input", Input).value = 'NEAR("warning" OR *'  # a hit, syntax and all
+        await until_shown(pilot, "warning near its end")
 
 
 async def test_the_palette_offers_search():

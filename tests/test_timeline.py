@@ -304,7 +304,7 @@ async def test_the_palette_opens_the_timeline(pack_dir):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("ctrl+p")
         await pilot.press(*"timeline")
-        await until_shown(pilot, "The essay's events in date order (F11)")
+        await until_shown(pilot, "Timeline: the essay's events in date order (F11)")
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, TimelineScreen), "the timeline")
 
