@@ -108,6 +108,7 @@ class ReaderApp(App):
     def _indexes(self) -> None:
         self.session.guide.index
         self.session.guide.occurrences()
+        self.query_one("#chat-input", Input).suggester.terms  # the completions, sorted once
 
     def remember_theme(self, theme) -> None:
         if self.session.store.get_setting("theme") != theme.name:

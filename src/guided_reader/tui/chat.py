@@ -6,6 +6,7 @@ not a widget. Every text is wrapped in `Content`, so pack and reader text show l
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -219,7 +220,10 @@ class CommandSuggester(Suggester):
         match = QUESTION.match(value)
         if match and len(match.group(2)) >= 2:
             head, tail = match.group(1), match.group(2).casefold()
-            return next((head + t for folded, t in self.terms if folded.startswith(tail)), None)
+            terms = self.terms
+            at = bisect.bisect_left(terms, (tail,))  # sorted: the first that could start with it
+            if at < len(terms) and terms[at][0].startswith(tail):
+                return head + terms[at][1]
         return None
 
 
