@@ -54,43 +54,57 @@ def encode(value):
     return value
 
 
-@functools.lru_cache(maxsize=None)
-def _shape(kind) -> tuple[dict, frozenset]:
-    """A model class's field types and the names its JSON must have (worked out once per class:
-    asking `typing` for them on every object was most of the time spent reading the cache)."""
-    hints = typing.get_type_hints(kind, vars(model))
-    names = frozenset(f.name for f in dataclasses.fields(kind) if f.init and not f.name.startswith("_") and f.name != "root")
-    return hints, names
-
-
 def decode(kind, data):
     """The model value of type `kind` from `encode`'s output; ValueError if it does not fit."""
+    return _decoder(kind)(data)
+
+
+@functools.lru_cache(maxsize=None)
+def _decoder(kind):
+    """A function turning JSON data into a value of type `kind`, worked out once per type:
+    asking `typing` about the type on every value was most of the time spent reading the cache."""
     origin = typing.get_origin(kind)
     if origin in (typing.Union, types.UnionType):
-        options = typing.get_args(kind)
-        if data is None and type(None) in options:
-            return None
-        return decode(next(t for t in options if t is not type(None)), data)
+        inner = _decoder(next(t for t in typing.get_args(kind) if t is not type(None)))
+        optional = type(None) in typing.get_args(kind)
+        return lambda data: None if data is None and optional else inner(data)
     if origin is tuple:
-        if not isinstance(data, list):
-            raise ValueError(f"expected a list for {kind}")
         args = typing.get_args(kind)
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(decode(args[0], item) for item in data)
-        return tuple(decode(t, item) for t, item in zip(args, data, strict=True))
+            item = _decoder(args[0])
+            return lambda data: tuple(map(item, _list(data, kind)))
+        items = [_decoder(t) for t in args]
+        return lambda data: tuple(f(x) for f, x in zip(items, _list(data, kind), strict=True))
     if dataclasses.is_dataclass(kind):
-        if not isinstance(data, dict):
-            raise ValueError(f"expected an object for {kind.__name__}")
-        hints, names = _shape(kind)
-        if set(data) != names:
-            raise ValueError(f"{kind.__name__} fields differ")
-        values = {name: decode(hints[name], data[name]) for name in names}
-        if "root" in hints:
-            values["root"] = Path()
-        return kind(**values)
-    if kind in (str, int, bool) and type(data) is kind:
-        return data
-    raise ValueError(f"expected {kind}, got {type(data).__name__}")
+        hints = typing.get_type_hints(kind, vars(model))
+        names = frozenset(f.name for f in dataclasses.fields(kind)
+                          if f.init and not f.name.startswith("_") and f.name != "root")
+        fields = [(name, _decoder(hints[name])) for name in names]
+        root = "root" in hints
+
+        def build(data):
+            if not isinstance(data, dict):
+                raise ValueError(f"expected an object for {kind.__name__}")
+            if data.keys() != names:
+                raise ValueError(f"{kind.__name__} fields differ")
+            values = {name: f(data[name]) for name, f in fields}
+            if root:
+                values["root"] = Path()
+            return kind(**values)
+        return build
+    if kind in (str, int, bool):
+        def scalar(data):
+            if type(data) is not kind:
+                raise ValueError(f"expected {kind.__name__}, got {type(data).__name__}")
+            return data
+        return scalar
+    raise ValueError(f"no JSON form for {kind}")
+
+
+def _list(data, kind) -> list:
+    if not isinstance(data, list):
+        raise ValueError(f"expected a list for {kind}")
+    return data
 
 
 def compile_pack(root: Path) -> Pack:
