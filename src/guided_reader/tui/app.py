@@ -6,7 +6,6 @@ bubbles, screens and saved state. `make_app` is the one factory for the CLI and 
 
 from __future__ import annotations
 
-import gc
 import io
 import os
 from collections import Counter
@@ -25,6 +24,7 @@ from guided_reader.core.model import Entry, Pack
 from guided_reader.core.session import Session
 from guided_reader.core.store import Store
 from guided_reader.tui import keys, signals
+from guided_reader.tui.memory import Collector
 from guided_reader.tui.chat import ChatInput, CommandSuggester, GuidePane, Transcript
 from guided_reader.tui.passage import PassagePane, paragraph_content
 from guided_reader.tui.topbar import TopBar
@@ -61,6 +61,7 @@ class ReaderApp(App):
         self._spoilers = [e for e in pack.glossary if e.spoiler_free_from]  # hidden until their section
         self._draft_pending = False
         self._save_pending = False
+        self.collector = Collector()  # keeps the cycle collector out of section steps (tui/memory.py)
         self.title = pack.title
 
     # -- layout ------------------------------------------------------------------------------
@@ -93,17 +94,9 @@ class ReaderApp(App):
         # screen has settled, so they do not compete with it (a lookup before then builds it).
         self.set_timer(INDEX_DELAY, lambda: self.run_worker(self._indexes, thread=True, exit_on_error=False))
         signals.install(self)  # SIGTERM and SIGHUP quit cleanly (tui/signals.py)
-        # What start-up built (the pack, Textual's widgets and styles) lives as long as the app:
-        # moved out of the collector's reach, it is not walked again by every full collection,
-        # which otherwise lands in the middle of a section step now and then.
-        self.call_after_refresh(self._settle_memory)
+        self.call_after_refresh(self.collector.started)
         if os.environ.get("GUIDED_READER_BENCH_EXIT"):  # scripts/bench.py: quit after the first paint
             self.call_after_refresh(self.exit)
-
-    @staticmethod
-    def _settle_memory() -> None:
-        gc.freeze()
-        gc.enable()  # the CLI turned it off for the start-up
 
     def _indexes(self) -> None:
         self.session.guide.index
@@ -176,6 +169,7 @@ class ReaderApp(App):
     def save_now(self) -> None:
         self._save_pending = False
         self.session.store.flush()
+        self.collector.stepped()
         notices = self.session.store.take_notices()  # a fault while saving: said at once
         if notices:
             self.query_one(Transcript).add([Message("info", n, title="Note") for n in notices])
@@ -281,8 +275,13 @@ class ReaderApp(App):
         return not isinstance(self.screen, CommandPalette)
 
     def open_screen(self, screen, callback=None) -> None:
+        def closed(result) -> None:
+            self.call_after_refresh(self.collector.full)  # the dialog's widgets are garbage now
+            if callback is not None:
+                callback(result)
+
         if self._close_overlays():
-            self.push_screen(screen, callback)
+            self.push_screen(screen, closed)
 
     def action_command_palette(self) -> None:
         """Textual checks only the top screen for an open palette: a second one under a dialog
