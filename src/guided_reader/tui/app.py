@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 from collections import Counter
+from dataclasses import replace
 from functools import partial
 
 from textual import on
@@ -31,6 +32,7 @@ from guided_reader.tui.topbar import TopBar
 
 NARROW = 100  # below this many columns the panes stack
 INDEX_DELAY = 0.3  # seconds after start-up before the glossary index is built in a thread
+PREFETCH_DELAY = 0.1  # seconds after start-up before the neighbouring sections are wrapped
 
 
 def _terms_provider():
@@ -95,6 +97,7 @@ class ReaderApp(App):
         self.set_timer(INDEX_DELAY, lambda: self.run_worker(self._indexes, thread=True, exit_on_error=False))
         signals.install(self)  # SIGTERM and SIGHUP quit cleanly (tui/signals.py)
         self.call_after_refresh(self.collector.started)
+        self.set_timer(PREFETCH_DELAY, self.prefetch)
         if os.environ.get("GUIDED_READER_BENCH_EXIT"):  # scripts/bench.py: quit after the first paint
             self.call_after_refresh(self.exit)
 
@@ -124,22 +127,36 @@ class ReaderApp(App):
     def refresh_passage(self) -> None:
         """Show the current section's paragraphs if the section changed; update the top bar."""
         state = self.session.state
-        section = self.pack.sections[state.section]
         topbar = self.query_one(TopBar)
         topbar.section, topbar.read = state.section, len(state.completed)
         if state.section == self._shown_section:
             return
         self._shown_section = state.section
+        self.query_one(PassagePane).show(*self._passage(state.section), state.paragraph)
+
+    def _passage(self, index: int):
+        """Section `index` for the passage pane: its key (with the entries still hidden there),
+        its title line, and a function making its paragraphs (called only when not cached)."""
+        section = self.pack.sections[index]
+        state = replace(self.session.state, section=index)
         hidden = frozenset(e.id for e in self._spoilers if not self.session.guide.visible(e, state))
-        pane = self.query_one(PassagePane)
-        key = (state.section, hidden)
-        paragraphs = []
-        if key not in pane._sections:
-            for n in section.paragraph_numbers:
-                spans = [s for s in self.session.guide.spans(n) if s[2] not in hidden]
-                paragraphs.append((n, paragraph_content(self.pack.paragraph(n), spans)))
+
+        def paragraphs() -> list:
+            return [(n, paragraph_content(self.pack.paragraph(n), [s for s in self.session.guide.spans(n)
+                                                                     if s[2] not in hidden]))
+                    for n in section.paragraph_numbers]
+
         span = f"paragraph {section.first}" if section.first == section.last else f"paragraphs {section.first}-{section.last}"
-        pane.show(key, f"{section.title}  ({span})", paragraphs, state.paragraph)
+        return (index, hidden), f"{section.title}  ({span})", paragraphs
+
+    def prefetch(self) -> None:
+        """Once a step is on screen, wrap the sections either side of it, passage and opening
+        talk, so that stepping to them costs no wrapping (tui/lines.py keeps what is wrapped)."""
+        state = self.session.state
+        for index in (state.section + 1, state.section - 1):
+            if 0 <= index < len(self.pack.sections):
+                self.query_one(PassagePane).prepare(*self._passage(index))
+                self.query_one(Transcript).prepare(self.session.guide.enter(state, index).messages)
 
     def visible_entries(self) -> list[Entry]:
         state = self.session.state
@@ -170,6 +187,7 @@ class ReaderApp(App):
         self._save_pending = False
         self.session.store.flush()
         self.collector.stepped()
+        self.prefetch()
         notices = self.session.store.take_notices()  # a fault while saving: said at once
         if notices:
             self.query_one(Transcript).add([Message("info", n, title="Note") for n in notices])

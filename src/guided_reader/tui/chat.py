@@ -137,6 +137,10 @@ class Transcript(LineView, can_focus=False):
             block = self._made[m] = message_block(m)
         return block
 
+    def prepare(self, messages) -> None:
+        """Wrap a reply's messages ahead of showing them (the opening of a neighbouring section)."""
+        self.wrap_ahead([self._block(m) for m in messages])
+
     def notify_style_update(self) -> None:
         self._made.clear()  # their wrapped lines carry the old colours
         super().notify_style_update()

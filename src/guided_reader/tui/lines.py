@@ -121,6 +121,13 @@ class LineView(ScrollView):
         else:
             self._relayout()
 
+    def wrap_ahead(self, blocks: list[Block]) -> None:
+        """Wrap `blocks` at the present width without showing them (kept on each block)."""
+        width = self._text_width()
+        if width > 0:
+            for block in blocks:
+                self._block_rows(block, width)
+
     # -- layout ---------------------------------------------------------------------------------
     def _text_width(self) -> int:
         return self.scrollable_content_region.width

@@ -70,17 +70,25 @@ class PassagePane(LineView, can_focus=True):
         self._pending: int | None = None
         self._typing = False  # keys are being passed on to the chat input
 
-    def show(self, key: object, title: str, paragraphs: list[tuple[int, Content]], top: int) -> None:
-        """Show a section. `key` identifies it (with what it hides), so its wrapped lines are reused."""
+    def show(self, key: object, title: str, paragraphs, top: int) -> None:
+        """Show a section. `key` identifies it (with what it hides), so its wrapped lines are
+        reused; `paragraphs()` makes its (number, Content) pairs when they are not cached."""
+        self.set_blocks(self._blocks(key, title, paragraphs), key)
+        self._top = 0
+        self.scroll_to_paragraph(top)
+
+    def prepare(self, key: object, title: str, paragraphs) -> None:
+        """Wrap a section ahead of showing it."""
+        self.wrap_ahead(self._blocks(key, title, paragraphs))
+
+    def _blocks(self, key: object, title: str, paragraphs) -> list[Block]:
         blocks = self._sections.get(key)
         if blocks is None:
             blocks = [Block(Content(title), kind="title", max_width=MAX_WIDTH - 2)]
             blocks += [Block(content, kind="paragraph", label=str(n), gutter=4, max_width=MAX_WIDTH, tag=n)
-                       for n, content in paragraphs]
+                       for n, content in paragraphs()]
             self._sections[key] = blocks
-        self.set_blocks(blocks, key)
-        self._top = 0
-        self.scroll_to_paragraph(top)
+        return blocks
 
     def notify_style_update(self) -> None:
         self._sections.clear()  # their wrapped lines carry the old colours
