@@ -267,3 +267,20 @@ async def test_lists_take_j_k_g_and_down_leaves_the_glossary_filter(tmp_path, si
         assert listing.highlighted > first
         await pilot.press("g")
         assert listing.highlighted == first
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_coming_back_opens_on_the_open_question_and_the_welcome(tmp_path, size):
+    app = app_for(tmp_path / "pack")
+    async with app.run_test(size=size) as pilot:
+        await type_line(pilot, "He feared Moscow")
+        await type_line(pilot, "who was Thorez?")
+        await pilot.press("ctrl+q")
+    again = app_for(tmp_path / "pack")
+    async with again.run_test(size=size) as pilot:
+        await pilot.pause()
+        text = screen_text(again)
+        assert "Which matters more here?" in text  # the open question, at the top of the view
+        assert "Welcome back" in text or size == (80, 24)  # below it, a line or two on a small screen
+        kinds = [m.kind for m in again.query_one(Transcript).messages]
+        assert "entry" in kinds  # the lookup is part of the restored talk, above

@@ -58,6 +58,7 @@ class Session:
     # -- opening --------------------------------------------------------------------------
     def _open(self, saved: Saved, base: GuideState, restart: bool) -> Reply:
         pos = saved.position
+        self.resumed = not (pos is None or restart)  # the opening ends with the open question and a welcome back
         if pos is None or restart:
             reply = self.guide.enter(base, 0)
             if restart and (saved.answers or saved.completed):

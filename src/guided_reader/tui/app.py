@@ -86,7 +86,9 @@ class ReaderApp(App):
         chat_input.cursor_position = len(chat_input.value)
         self.query_one(PassagePane).shorts = self._shorts
         self.refresh_passage()
-        self.query_one(Transcript).add(self.session.opening())
+        # Back again: the view opens on the open question and the welcome, not the section's start.
+        resumed = len(self.session.opening_reply.messages) - 2 if self.session.resumed else None
+        self.query_one(Transcript).add(self.session.opening(), resumed)
         chat_input.focus()
         zoom = store.get_setting("zoom")
         if zoom in ("1", "2"):

@@ -99,13 +99,16 @@ class Transcript(LineView, can_focus=False):
         self._moving = False
         self._made: LRUCache[Message, Block] = LRUCache(256)
 
-    def laid_out(self) -> None:
-        if self._pending is not None:
-            index, self._pending = self._pending, None
-            self.show_from(index)
+    def laid_out(self) -> bool:
+        if self._pending is None:
+            return False
+        index, self._pending = self._pending, None
+        self.show_from(index)
+        return True
 
-    def add(self, messages) -> None:
-        """Add a reply's messages; a reply with a heading replaces the page."""
+    def add(self, messages, show: int | None = None) -> None:
+        """Add a reply's messages; a reply with a heading replaces the page. The view follows
+        from the reply's first message that is not the reader's own, or from message `show`."""
         messages = list(messages)
         if not messages:
             return
@@ -113,8 +116,12 @@ class Transcript(LineView, can_focus=False):
         following = fresh or self.following
         if not fresh and not any(m.kind == "recall" for m in messages):  # a recalled question keeps its choices
             self._answer_choices()
-        blocks = []
-        for m in messages:
+        if show is None:  # the reader's own words need no room: the guide's answer starts the view
+            show = next((i for i, m in enumerate(messages) if m.kind != "reader"), 0)
+        blocks, at = [], 0
+        for i, m in enumerate(messages):
+            if i == show:
+                at = len(blocks)
             blocks.append(self._block(m))
             if m.kind in ("prompt", "passages") and m.items:  # quick replies
                 blocks.append(choices_block(m))
@@ -125,9 +132,8 @@ class Transcript(LineView, can_focus=False):
         else:
             self.messages.extend(messages)
             first = self.extend(blocks)
-        if following:  # the reader's own words need no room: the guide's answer starts the view
-            skip = next((i for i, m in enumerate(messages) if m.kind != "reader"), 0)
-            self.show_from(first + skip)
+        if following:
+            self.show_from(first + at)
 
     def _block(self, m: Message) -> Block:
         """The block for a message; the same message (a section's intro and notes, met again on

@@ -242,11 +242,13 @@ class LineView(ScrollView):
             self._relayout()
             self.call_after_refresh(self._restore_anchor, None if at_end else anchor, self._generation)
 
-    def laid_out(self) -> None:
-        """Called once the view first has a width and its lines: scroll to where it should open."""
+    def laid_out(self) -> bool:
+        """Called once the view has a width and its lines: scroll to where it should open, if
+        that is still to be done (True), as when the first width was not the last."""
+        return False
 
     def _restore_anchor(self, anchor: int | None, generation: int) -> None:
-        if generation != self._generation:  # new content has placed itself since
+        if generation != self._generation or self.laid_out():  # new content has placed itself since
             return
         if anchor is None:
             self.scroll_end(animate=False, immediate=True, force=True)

@@ -107,10 +107,12 @@ class PassagePane(LineView, can_focus=True):
             self.scroll_to(y=self.block_top(index) + 1, animate=False, immediate=True, force=True)
         self._report()
 
-    def laid_out(self) -> None:
-        if self._pending is not None:
-            number, self._pending = self._pending, None
-            self.scroll_to_paragraph(number)
+    def laid_out(self) -> bool:
+        if self._pending is None:
+            return False
+        number, self._pending = self._pending, None
+        self.scroll_to_paragraph(number)
+        return True
 
     def first_paragraph(self) -> int:
         """The number of the first paragraph with a line at or below the top of the view."""
