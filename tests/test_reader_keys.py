@@ -284,3 +284,16 @@ async def test_coming_back_opens_on_the_open_question_and_the_welcome(tmp_path, 
         assert "Welcome back" in text or size == (80, 24)  # below it, a line or two on a small screen
         kinds = [m.kind for m in again.query_one(Transcript).messages]
         assert "entry" in kinds  # the lookup is part of the restored talk, above
+
+
+async def test_two_lines_in_one_burst_stay_two_answers(tmp_path):
+    """Keys of a second line queued behind the first Enter (a fast paste, a browser) start a
+    line of their own."""
+    app = app_for(tmp_path / "pack")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press(*"first", "enter", *"2", "enter")
+        await pilot.pause()
+        assert chat_input(app).value == ""
+    answers = Store.open().load("mini").answers
+    assert [(a.prompt, a.text) for a in answers] == [("why-silent", "first"), ("pick-one", "Paris")]

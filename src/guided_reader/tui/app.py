@@ -217,8 +217,7 @@ class ReaderApp(App):
 
     @on(Input.Submitted, "#chat-input")
     def send(self, event: Input.Submitted) -> None:
-        text = event.value
-        event.input.value = ""
+        text = event.value  # the box is already empty (ChatInput.action_submit)
         self.save_after_paint()
         self.show_reply(self.session.send(text))
 

@@ -257,6 +257,13 @@ class ChatInput(Input):
         self._typed: list[str] = []
         self._flushing = False
 
+    async def action_submit(self) -> None:
+        """Send the line and empty the box at once: keys of the next line may already be queued
+        behind the Enter (a fast paste, a browser), and they must start a line of their own."""
+        self._flush()
+        value, self.value = self.value, ""
+        self.post_message(self.Submitted(self, value))
+
     def action_complete(self) -> None:
         if self._suggestion and self.cursor_at_end:
             self.value = self._suggestion
