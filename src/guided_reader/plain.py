@@ -82,10 +82,13 @@ class PlainWriter:
     def passage(self, pack: Pack, session: Session) -> None:
         section = session.guide.section(session.state)
         for n in section.paragraph_numbers:
-            lead = f"[{n}] "
-            self.para(pack.paragraph(n), lead, " " * len(lead))
-            self.out.write("\n")
+            self.paragraph(pack, n)
         session.set_seen(section.last)
+
+    def paragraph(self, pack: Pack, n: int) -> None:
+        lead = f"[{n}] "
+        self.para(pack.paragraph(n), lead, " " * len(lead))
+        self.out.write("\n")
 
 
 def run_plain(pack: Pack, restart: bool = False, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
@@ -136,6 +139,4 @@ def show(writer: PlainWriter, session: Session, messages, echo: bool, events=())
             writer.passage(session.pack, session)
     for event in events:  # a passage chosen in this section: print it again, on its own
         if isinstance(event, Jump) and not any(m.kind == "heading" for m in messages):
-            lead = f"[{event.paragraph}] "
-            writer.para(session.pack.paragraph(event.paragraph), lead, " " * len(lead))
-            writer.out.write("\n")
+            writer.paragraph(session.pack, event.paragraph)

@@ -42,7 +42,7 @@ class Session:
         with store.batch():  # what opening writes goes to disk in one transaction
             saved = store.load(pack.id)
             store.note_opened(pack.id)
-            if store.get_setting(f"pack-dir:{pack.id}") != str(pack.root):  # each write costs an fsync
+            if store.get_setting(f"pack-dir:{pack.id}") != str(pack.root):  # written only when it changed
                 store.set_setting(f"pack-dir:{pack.id}", str(pack.root))
             base = GuideState(answered=frozenset(a.prompt for a in saved.answers), completed=saved.completed)
             self.opening_reply = self._open(saved, base, restart)
@@ -58,7 +58,7 @@ class Session:
     # -- opening --------------------------------------------------------------------------
     def _open(self, saved: Saved, base: GuideState, restart: bool) -> Reply:
         pos = saved.position
-        self.resumed = not (pos is None or restart)  # the opening ends with the open question and a welcome back
+        self.opening_focus: int | None = None  # on a resume: the opening message to show first
         if pos is None or restart:
             reply = self.guide.enter(base, 0)
             if restart and (saved.answers or saved.completed):
@@ -76,6 +76,7 @@ class Session:
         section_id = self.pack.sections[index].id
         lookups = tuple((x.at, x.entry, x.query) for x in saved.lookups if x.section == section_id and x.entry)
         reply = self.guide.resume(base, index, pos.done, pos.prompt, answers, pos.paragraph, lookups, times)
+        self.opening_focus = len(reply.messages) - 1  # the open question (or the offer to go on)
         return Reply(reply.messages + (self._welcome(saved, reply.state),), reply.state)
 
     def _welcome(self, saved: Saved, state: GuideState) -> Message:

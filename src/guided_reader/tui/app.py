@@ -81,14 +81,13 @@ class ReaderApp(App):
             self.theme = theme
         self.theme_changed_signal.subscribe(self, self.remember_theme)
         chat_input = self.query_one("#chat-input", Input)
-        chat_input.suggester = CommandSuggester(self.pack.glossary)
+        chat_input.suggester = self._suggester = CommandSuggester(self.pack.glossary)
         chat_input.value = self.session.draft
         chat_input.cursor_position = len(chat_input.value)
         self.query_one(PassagePane).shorts = self._shorts
         self.refresh_passage()
         # Back again: the view opens on the open question and the welcome, not the section's start.
-        resumed = len(self.session.opening_reply.messages) - 2 if self.session.resumed else None
-        self.query_one(Transcript).add(self.session.opening(), resumed)
+        self.query_one(Transcript).add(self.session.opening(), self.session.opening_focus)
         chat_input.focus()
         zoom = store.get_setting("zoom")
         if zoom in ("1", "2"):
@@ -106,7 +105,7 @@ class ReaderApp(App):
     def _indexes(self) -> None:
         self.session.guide.index
         self.session.guide.occurrences()
-        self.query_one("#chat-input", Input).suggester.terms  # the completions, sorted once
+        self._suggester.terms  # the completions, sorted once (no DOM query: this is a thread)
 
     def remember_theme(self, theme) -> None:
         if self.session.store.get_setting("theme") != theme.name:
@@ -362,8 +361,7 @@ class ReaderApp(App):
         from guided_reader.tui.search_screen import SearchScreen
 
         screen = SearchScreen(self.pack, self.session.guide.search, glossary=self.session.guide.index)
-        self.open_screen(screen, lambda result: result and self.show_reply(
-            self.session.action("jump", (result[1], result[2]))))
+        self.open_screen(screen, lambda result: result and self.act("jump", (result[1], result[2])))
 
     def mark_jump(self, event: Jump) -> None:
         from guided_reader.tui.search_screen import mark_words

@@ -94,17 +94,12 @@ class Transcript(LineView, can_focus=False):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.messages: list[Message] = []
-        self._pending: int | None = None
         self.following = True  # new replies are scrolled into view
         self._moving = False
         self._made: LRUCache[Message, Block] = LRUCache(256)
 
-    def laid_out(self) -> bool:
-        if self._pending is None:
-            return False
-        index, self._pending = self._pending, None
-        self.show_from(index)
-        return True
+    def open_at(self, where: int) -> None:
+        self.show_from(where)
 
     def add(self, messages, show: int | None = None) -> None:
         """Add a reply's messages; a reply with a heading replaces the page. The view follows

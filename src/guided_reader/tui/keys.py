@@ -102,10 +102,7 @@ def passage_bindings() -> list[Binding]:
 
 
 WIDE_ONLY = {key.action for key in KEYS if key.footer == "wide"}
-
-
-def letters() -> set[str]:
-    return {name for key in KEYS for name in key.letters}
+LETTERS = frozenset(name for key in KEYS for name in key.letters)  # the passage's own keys
 
 
 def help_rows() -> list[tuple[str, str]]:

@@ -72,6 +72,7 @@ class LineView(ScrollView):
         self._pages: LRUCache[object, tuple] = LRUCache(32)
         self._generation = 0  # counts changes of content: a scroll planned before one is dropped
         self._styles: dict[tuple[str, int], object] = {}
+        self._pending: int | None = None  # where to open once the view has lines (see open_at)
 
     @property
     def allow_select(self) -> bool:
@@ -227,7 +228,7 @@ class LineView(ScrollView):
         """Textual's layout knows nothing of the lines, so it reports a virtual size the height of
         the view, never ours: ScrollView then takes every layout pass (one per key typed in the
         chat input) for a change of content and repaints the scrollbars a frame later. Given our
-        own virtual size, only a real change of size gets through (tests/test_lines.py)."""
+        own virtual size, only a real change of size gets through (tests/test_textual_overrides.py)."""
         return super()._size_updated(size, self.virtual_size, container_size, layout)
 
     def on_resize(self) -> None:
@@ -243,9 +244,16 @@ class LineView(ScrollView):
             self.call_after_refresh(self._restore_anchor, None if at_end else anchor, self._generation)
 
     def laid_out(self) -> bool:
-        """Called once the view has a width and its lines: scroll to where it should open, if
-        that is still to be done (True), as when the first width was not the last."""
-        return False
+        """Called once the view has a width and its lines: open where `_pending` says, if that
+        is still to be done (True), as when the first width was not the last."""
+        if self._pending is None:
+            return False
+        where, self._pending = self._pending, None
+        self.open_at(where)
+        return True
+
+    def open_at(self, where: int) -> None:
+        """Scroll to `where` (a subclass's own kind of place), now that there are lines."""
 
     def _restore_anchor(self, anchor: int | None, generation: int) -> None:
         if generation != self._generation or self.laid_out():  # new content has placed itself since

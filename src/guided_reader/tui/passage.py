@@ -67,14 +67,14 @@ class PassagePane(LineView, can_focus=True):
         self.shorts: dict[str, str] = {}
         self._sections: LRUCache[object, list[Block]] = LRUCache(64)
         self._top = 0
-        self._pending: int | None = None
+        self._last = 0  # the last paragraph reported seen
         self._typing = False  # keys are being passed on to the chat input
 
     def show(self, key: object, title: str, paragraphs, top: int) -> None:
         """Show a section. `key` identifies it (with what it hides), so its wrapped lines are
         reused; `paragraphs()` makes its (number, Content) pairs when they are not cached."""
         self.set_blocks(self._blocks(key, title, paragraphs), key)
-        self._top = 0
+        self._top = self._last = 0
         self.scroll_to_paragraph(top)
 
     def prepare(self, key: object, title: str, paragraphs) -> None:
@@ -107,12 +107,8 @@ class PassagePane(LineView, can_focus=True):
             self.scroll_to(y=self.block_top(index) + 1, animate=False, immediate=True, force=True)
         self._report()
 
-    def laid_out(self) -> bool:
-        if self._pending is None:
-            return False
-        number, self._pending = self._pending, None
-        self.scroll_to_paragraph(number)
-        return True
+    def open_at(self, where: int) -> None:
+        self.scroll_to_paragraph(where)
 
     def first_paragraph(self) -> int:
         """The number of the first paragraph with a line at or below the top of the view."""
@@ -140,7 +136,10 @@ class PassagePane(LineView, can_focus=True):
         if number != self._top:
             self._top = number
             self.post_message(self.TopParagraph(number))
-        self.post_message(self.Seen(self.last_paragraph()))
+        last = self.last_paragraph()
+        if last != self._last:
+            self._last = last
+            self.post_message(self.Seen(last))
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
@@ -164,7 +163,7 @@ class PassagePane(LineView, can_focus=True):
     def on_key(self, event: events.Key) -> None:
         """Pass typing on to the chat input. Once a key has gone there, the keys already queued
         behind it follow it, letters included, until the focus has moved."""
-        if event.is_printable and event.character and (self._typing or event.key not in keys.letters()):
+        if event.is_printable and event.character and (self._typing or event.key not in keys.LETTERS):
             self._typing = True
             event.stop()
             event.prevent_default()
