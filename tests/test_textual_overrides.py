@@ -3,6 +3,7 @@ under it: each override below is kept only because what it guards still happens 
 
 from __future__ import annotations
 
+from textual._compositor import Compositor
 from textual.command import CommandPalette
 
 from guided_reader.tui.chat import Transcript
@@ -72,3 +73,43 @@ async def test_the_footer_gives_way_on_a_narrow_screen(tmp_path):
         await pilot.pause()
         bottom = screen_text(app).splitlines()[-1]
         assert "f4 Find" in bottom and "f6 Terms" in bottom and "f11 Timeline" in bottom
+
+
+async def test_typing_in_the_chat_input_lays_nothing_out_and_long_lines_still_scroll(tmp_path, monkeypatch):
+    """ChatInput.virtual_size: Textual's Input sets its virtual size (the text's width) on every
+    key, and its reactive lays out the whole screen for it. Without the override a key costs a
+    layout pass of both panes; with it the line still scrolls to keep the cursor in view."""
+    from textual.app import App
+    from textual.widgets import Input
+
+    layouts = []
+    compositor_reflow = Compositor.reflow
+    monkeypatch.setattr(Compositor, "reflow", lambda self, *a: layouts.append(1) or compositor_reflow(self, *a))
+
+    class Plain(App):
+        def compose(self):
+            yield Input()
+
+    async with Plain().run_test(size=(60, 10)) as pilot:
+        await pilot.pause()
+        layouts.clear()
+        await pilot.press(*"abc")
+        await pilot.pause()
+        assert layouts  # what the override is for: Textual still lays out per key
+
+    app = app_for(tmp_path / "pack")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        box = app.query_one("#chat-input")
+        box.focus()
+        await pilot.pause()
+        layouts.clear()
+        await pilot.press(*"abc")
+        await pilot.pause()
+        assert box.value == "abc" and layouts == []
+        long = "what was said in the speech " * 4 + "END"
+        box.value = ""
+        await pilot.press(*long)
+        await pilot.pause()
+        assert box.value == long and box.scroll_x > 0
+        assert "speech END " in screen_text(app).splitlines()[box.region.y + 1]  # the end, in view

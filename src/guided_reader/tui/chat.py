@@ -15,7 +15,9 @@ from textual.cache import LRUCache
 from textual import events
 from textual.containers import Vertical
 from textual.content import Content
+from textual.geometry import Size
 from textual.message import Message as TextualMessage
+from textual.reactive import Reactive
 from textual.style import Style
 from textual.suggester import Suggester
 from textual.strip import Strip
@@ -246,6 +248,11 @@ class ChatInput(Input):
     """
 
     BINDINGS = [Binding("tab", "complete", "Complete", show=False)]
+
+    # Input sets its virtual size (the text's width) on every keystroke, and Textual's own
+    # reactive lays out the whole screen for it; nothing around the line depends on that width
+    # (it scrolls itself, with no scrollbar), so a repaint of the line is enough.
+    virtual_size = Reactive(Size(0, 0), layout=False)
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
