@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
+from guided_reader.core.gcpause import collector_paused
 from guided_reader.core.glossary import GlossaryIndex
 from guided_reader.core.model import KINDS, Choice, Entry, Note, Pack, Prompt, Section
 from guided_reader.core.problems import PackError, Problem
@@ -172,6 +173,7 @@ def load_pack_checked(root: Path) -> tuple[Pack, list[Problem]]:
     return pack, list(pack.warnings) + one_way_links(list(pack.glossary), gloss_nodes)
 
 
+@collector_paused
 def _load(root: Path) -> tuple[Pack, list[Node]]:
     if not root.is_dir():
         raise PackError([Problem(str(root), 0, 0, "", "is not a pack folder (expected a directory)")])
