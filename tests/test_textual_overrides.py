@@ -113,3 +113,27 @@ async def test_typing_in_the_chat_input_lays_nothing_out_and_long_lines_still_sc
         await pilot.pause()
         assert box.value == long and box.scroll_x > 0
         assert "speech END " in screen_text(app).splitlines()[box.region.y + 1]  # the end, in view
+
+
+async def test_the_strip_drawn_scrollbar_still_scrolls_by_click_and_drag(tmp_path):
+    """tui/scrollbar.StripBar: the bar drawn without Rich keeps Textual's click and drag
+    metadata: a click on the track below the thumb pages down, and dragging the thumb scrolls."""
+    app = app_for(tmp_path / "pack")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        view = app.query_one(Transcript)
+        view.scroll_home(animate=False, immediate=True)
+        await pilot.pause()
+        bar = view.vertical_scrollbar
+        assert view.max_scroll_y > 0 and view.scroll_y == 0
+        await pilot.click(bar, offset=(0, bar.size.height - 1))
+        await pilot.pause()
+        paged = view.scroll_y
+        assert paged > 0
+        view.scroll_home(animate=False, immediate=True)
+        await pilot.pause()
+        await pilot.mouse_down(bar, offset=(0, 0))
+        await pilot.hover(bar, offset=(0, bar.size.height - 1))
+        await pilot.mouse_up(bar, offset=(0, bar.size.height - 1))
+        await pilot.pause()
+        assert view.scroll_y == view.max_scroll_y

@@ -21,6 +21,8 @@ from textual.scroll_view import ScrollView
 from textual.selection import Selection
 from textual.strip import Strip
 
+from guided_reader.tui.scrollbar import StripBar
+
 EMPTY = Strip([], 0)
 
 
@@ -77,6 +79,9 @@ class LineView(ScrollView):
     @property
     def allow_select(self) -> bool:
         return True
+
+    def on_mount(self) -> None:
+        self.vertical_scrollbar.renderer = StripBar  # drawn without Rich (tui/scrollbar.py)
 
     # -- content --------------------------------------------------------------------------------
     def set_blocks(self, blocks: list[Block], key: object = None) -> None:
@@ -322,7 +327,8 @@ class LineView(ScrollView):
                 chosen = chosen.apply_style(self.screen.get_component_rich_style("screen--selection"))
                 text = Strip.join([before, chosen, after])
         strip = Strip.join([row.left, text.apply_offsets(0, index), row.right])
-        strip = strip.crop_extend(scroll_x, scroll_x + width, self._style("base"))
+        if scroll_x or strip.cell_length != width:  # rows are wrapped to the width: seldom needed
+            strip = strip.crop_extend(scroll_x, scroll_x + width, self._style("base"))
         if selection is None:
             self._lines[index] = strip
         return strip

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from textual.content import Content
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.widget import Widget
 
 BAR = 20  # cells of the progress bar on a wide screen
@@ -33,8 +34,13 @@ class TopBar(Widget):
         self.title_text = title
         self.count = max(1, count)
 
-    def render(self) -> Content:
-        width = self.size.width
+    def render_line(self, y: int) -> Strip:
+        """The one line, drawn straight to a strip (no Visual to measure and wrap)."""
+        content = self.line(self.size.width)
+        style = self.visual_style
+        return Strip(content.render_segments(style), content.cell_length).extend_cell_length(self.size.width, style.rich_style)
+
+    def line(self, width: int) -> Content:
         where = f"  Section {self.section + 1} of {self.count}  "
         bar = min(BAR, max(0, width // 6))
         room = max(0, width - len(where) - bar - 3)
