@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from guided_reader.core.ask import parse_question
 from guided_reader.core.glossary import (
+    _APOSTROPHES,
+    _LETTER,
+    _WORD,
     GlossaryIndex,
     LookupResult,
     Span,
+    _depluralise,
     normalise,
     tokens,
 )
@@ -322,6 +330,85 @@ def test_spot_offsets_and_order_in_a_real_sentence(index):
 def test_spot_shared_key_prefers_the_term_owner():
     idx = GlossaryIndex([entry("a", "Broz", "Tito"), entry("b", "Tito")])
     assert [s.entry_id for s in idx.spot("Tito")] == ["b"]
+
+
+# -- spotting against plain reference implementations (hypothesis) --------------------------
+
+PROPERTY = settings(max_examples=400, deadline=None)
+# Words that make mentions, inflections, possessives, acronyms, accents and things folding to nothing.
+VOCABULARY = ["Tito", "tito", "TITO", "Party", "party", "parties", "partys", "the", "The", "a", "an", "as",
+              "Communist", "communists", "U.S.S.R.", "U.S.S.R", "USSR", "U.S", "Poznań", "poznan",
+              "Poznan\u0301", "fellow", "traveller", "travellers", "Khrushchev", "l'Unità", "unita", "boxes",
+              "box", "cities", "city", "ss", "s", "_", "x_y", "101", "œuvre"]
+GLUE = [" ", " ", " ", "-", "'s", "’s", "s", "es", "'", ".", ". ", ", ", "_", " _ ", "—", "\u0301", "é"]
+phrase = st.lists(st.sampled_from(VOCABULARY), min_size=1, max_size=3).map(" ".join)
+key_text = st.one_of(phrase, phrase, st.text(max_size=6))
+glossaries = st.lists(st.tuples(key_text, st.lists(key_text, max_size=3)), min_size=1, max_size=8).map(
+    lambda specs: [entry(f"e{n}", term, *aliases) for n, (term, aliases) in enumerate(specs)])
+
+
+def passages(names: list[str]) -> st.SearchStrategy[str]:
+    """Text glued from the glossary's own names (so multi-word mentions are common), loose
+    words, the glue between and around them, and anything at all."""
+    respaced = st.tuples(st.sampled_from(names), st.sampled_from(GLUE)).map(lambda ng: ng[0].replace(" ", ng[1]))
+    piece = st.one_of(st.sampled_from(names), respaced, st.sampled_from(VOCABULARY), st.sampled_from(GLUE),
+                      st.sampled_from(GLUE), st.text(max_size=3))
+    return st.lists(piece, max_size=40).map("".join)
+
+
+def names(entries) -> list[str]:
+    return [e.term for e in entries] + [a for e in entries for a in e.aliases]
+
+
+# The word pattern as first written: an acronym, else letters with apostrophes inside.
+PLAIN_WORD = re.compile(rf"[^\W\d_](?:\.[^\W\d_])+(?!\w)\.?|{_LETTER}+(?:[{_APOSTROPHES}]{_LETTER}+)*")
+
+
+def reference_spot(entries: list[Entry], text: str) -> list[Span]:
+    """Spotting in its plainest form: from each word, every length of mention tried against
+    every key; the longest wins, then the next word after it."""
+    keys: dict[tuple[str, ...], str] = {}
+    for written, owner in [(e.term, e) for e in entries] + [(a, e) for e in entries for a in e.aliases]:
+        keys.setdefault(tuple(normalise(written).split()), owner.id)  # a term beats an alias
+    words, spans, i = tokens(text), [], 0
+    while i < len(words):
+        found = None
+        for j in range(i, len(words)):
+            norm, _, end = words[j]
+            raw = text[words[j][1] : end]
+            if len(raw) > 2 and raw[-2] in _APOSTROPHES and raw[-1] in "sS" and len(norm) > 1:
+                lasts = [(norm, end), (norm[:-1], end - 2)]  # possessive: the name without its 's
+            else:
+                lasts = [(norm, end)] + [(form, end) for form in _depluralise(norm)]
+            head = tuple(w for w, _, _ in words[i:j])
+            hits = [(stop, keys[(*head, last)]) for last, stop in lasts if (*head, last) in keys]
+            if hits:
+                found = (j, Span(words[i][1], *hits[0]))
+        if found:
+            spans.append(found[1])
+            i = found[0] + 1
+        else:
+            i += 1
+    return spans
+
+
+@PROPERTY
+@given(text=st.one_of(passages(names(GLOSSARY)), st.text()))
+def test_the_word_pattern_finds_what_the_plain_one_does(text):
+    assert [m.span() for m in _WORD.finditer(text)] == [m.span() for m in PLAIN_WORD.finditer(text)]
+
+
+@PROPERTY
+@given(entries=glossaries, data=st.data())
+def test_spot_finds_what_the_reference_spotter_does(entries, data):
+    text = data.draw(passages(names(entries)), label="text")
+    assert GlossaryIndex(entries).spot(text) == reference_spot(entries, text)
+
+
+@PROPERTY
+@given(text=passages(names(GLOSSARY)))
+def test_spot_on_the_test_glossary_finds_what_the_reference_spotter_does(index, text):
+    assert index.spot(text) == reference_spot(list(GLOSSARY), text)
 
 
 # -- occurrences ------------------------------------------------------------------------------
