@@ -496,3 +496,17 @@ def test_resume_drops_prompts_the_pack_no_longer_has(pack_dir):
     assert s.state.done == () and s.state.prompt == "pick-one"
     assert OPENING_ASK not in [m.text for m in s.opening()]
     s.close()
+
+
+def test_preview_shows_what_a_step_would_say_and_changes_nothing(pack_dir):
+    """Session.preview: the reader lays out the next and previous sections ahead from it, so it
+    must be the step's very reply, with nothing moved, saved or marked read."""
+    s = open_session(pack_dir)
+    before, saved_before = s.state, saved().position
+    ahead = s.preview("next")
+    assert ahead.state.section == 1 and ahead.messages[0].kind == "recap"
+    assert s.state == before and saved().position == saved_before
+    assert s.preview("back").state.section == 0  # nowhere to go back to from the first section
+    assert s.action("next") == ahead
+    assert s.preview("back").messages == s.action("back").messages
+    s.close()

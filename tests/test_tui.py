@@ -284,3 +284,47 @@ async def test_a_flood_of_keys_and_a_dirty_paste_stay_within_the_input(tmp_path)
         await until(pilot, lambda: box.value == "one red line and a second", "the cleaned paste")
         await type_line(pilot, box.value)
         assert "one red line and a second" in bubbles(app, "reader")[-1]
+
+
+async def test_a_page_drawn_ahead_or_kept_shows_exactly_what_a_fresh_one_does():
+    """LineView.draw_ahead and the kept pages of set_blocks: what a step finds ready must be
+    what it would have drawn, and adding to or changing a page afterwards must not alter the
+    copy kept for the next visit."""
+    from textual.app import App
+    from textual.content import Content
+
+    from guided_reader.tui.lines import Block
+
+    def lines(view) -> list[str]:
+        return [view.render_line(y).text for y in range(view.scrollable_content_region.height)]
+
+    class One(App):
+        CSS = "PassagePane { overflow-y: scroll; }"  # as in the reader: the bar is always there
+
+        def compose(self):
+            yield PassagePane()
+
+    def para(text: str, label: str = "") -> Block:
+        return Block(Content(text), kind="paragraph", label=label, gutter=4)
+
+    app = One()
+    async with app.run_test(size=(40, 12)) as pilot:
+        view = app.query_one(PassagePane)
+        await pilot.pause()
+        blocks = [para(f"Paragraph {n}: " + "words " * 12, str(n)) for n in range(1, 6)]
+        view.set_blocks(blocks)
+        await pilot.pause()
+        fresh, rows, second = lines(view), view.row_count, view.text_of(1)
+        view.set_blocks([para("elsewhere")])
+        view.draw_ahead(blocks, key="ahead")
+        view.set_blocks(blocks, key="ahead")
+        await pilot.pause()
+        assert lines(view) == fresh and "Paragraph 1:" in fresh[0]
+        for change in (lambda: view.replace_block(1, para("Paragraph X: " + "words " * 12, "2")),
+                       lambda: view.extend([para("added later")])):
+            change()
+            await pilot.pause()
+            view.set_blocks([para("elsewhere")])
+            view.set_blocks(blocks, key="ahead")
+            await pilot.pause()
+            assert lines(view) == fresh and view.row_count == rows and view.text_of(1) == second

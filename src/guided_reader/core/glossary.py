@@ -17,6 +17,7 @@ from difflib import SequenceMatcher
 from functools import partial
 from itertools import compress, count
 
+from guided_reader.core.gcpause import collector_paused
 from guided_reader.core.model import Entry, Section
 
 __all__ = ["GlossaryIndex", "LookupResult", "Span", "normalise", "tokens"]
@@ -146,6 +147,7 @@ class GlossaryIndex:
     lookup tries ever looser stages and stops at the first that finds anything.
     """
 
+    @collector_paused
     def __init__(self, entries: Sequence[Entry]) -> None:
         self._entries = tuple(entries)
         self._order = {e.id: i for i, e in reversed(list(enumerate(self._entries)))}

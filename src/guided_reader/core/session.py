@@ -120,6 +120,11 @@ class Session:
     def action(self, name: str, arg: object = None) -> Reply:
         """A key or click: next, back, go (arg: index), hint, skip, bookmark, explain (arg: entry id),
         jump (arg: (paragraph, words))."""
+        return self.apply(self.preview(name, arg))
+
+    def preview(self, name: str, arg: object = None) -> Reply:
+        """The reply `action(name, arg)` would give now, with nothing changed or saved (the
+        front end lays out the sections either side ahead of a step)."""
         g, s = self.guide, self._judged()
         if name == "next":
             reply = g.advance(replace(s, prompt=None))
@@ -141,7 +146,7 @@ class Session:
             reply = g.explain(s, entry, entry.term) if entry else Reply((), s)
         else:
             raise ValueError(f"unknown action {name!r}")
-        return self.apply(reply)
+        return reply
 
     def apply(self, reply: Reply) -> Reply:
         with self.store.batch():  # everything one reply changes is saved in one transaction

@@ -151,13 +151,16 @@ class ReaderApp(App):
         return (index, hidden), f"{section.title}  ({span})", paragraphs
 
     def prefetch(self) -> None:
-        """Once a step is on screen, wrap the sections either side of it, passage and opening
-        talk, so that stepping to them costs no wrapping (tui/lines.py keeps what is wrapped)."""
-        state = self.session.state
-        for index in (state.section + 1, state.section - 1):
-            if 0 <= index < len(self.pack.sections):
+        """Once a step is on screen, lay out and draw what stepping forward or back would show,
+        passage and talk, so that the step itself costs no wrapping or drawing (tui/lines.py
+        keeps each page); the replies are the session's own, previewed, not guessed."""
+        here = self.session.state.section
+        for name in ("next", "back"):
+            reply = self.session.preview(name)
+            index = reply.state.section
+            if index != here:
                 self.query_one(PassagePane).prepare(*self._passage(index))
-                self.query_one(Transcript).prepare(self.session.guide.enter(state, index).messages)
+                self.query_one(Transcript).prepare(turns(reply))
 
     def visible_entries(self) -> list[Entry]:
         state = self.session.state
@@ -194,13 +197,9 @@ class ReaderApp(App):
             self.query_one(Transcript).add([Message("info", n, title="Note") for n in notices])
 
     def show_reply(self, reply) -> None:
-        """Add the reply's turns; listings are left out, since their screens open instead.
-
-        A reply is shown from its start, so notices about saving go first, where they are seen."""
-        turns = [m for m in reply.messages if m.kind != "listing"]
-        turns.sort(key=lambda m: not (m.kind == "info" and m.title == "Note"))
+        """Add the reply's turns (see `turns`), shown from the reply's start."""
         with self.batch_update():
-            self.query_one(Transcript).add(turns)
+            self.query_one(Transcript).add(turns(reply))
             self.refresh_passage()
         for event in reply.events:
             if isinstance(event, Request):
@@ -411,6 +410,14 @@ class ReaderApp(App):
         self.save_draft()
         self.session.close()
         self.exit()
+
+
+def turns(reply) -> list[Message]:
+    """What the transcript shows of a reply: no listings (their screens open instead), and
+    notices about saving first, where they are seen."""
+    shown = [m for m in reply.messages if m.kind != "listing"]
+    shown.sort(key=lambda m: not (m.kind == "info" and m.title == "Note"))
+    return shown
 
 
 def make_app(pack: Pack, restart: bool = False, store: Store | None = None) -> ReaderApp:

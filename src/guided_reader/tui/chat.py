@@ -98,7 +98,7 @@ class Transcript(LineView, can_focus=False):
         self.messages: list[Message] = []
         self.following = True  # new replies are scrolled into view
         self._moving = False
-        self._made: LRUCache[Message, Block] = LRUCache(256)
+        self._made: LRUCache[tuple[Message, bool], Block] = LRUCache(256)
 
     def open_at(self, where: int) -> None:
         self.show_from(where)
@@ -113,18 +113,10 @@ class Transcript(LineView, can_focus=False):
         following = fresh or self.following
         if not fresh and not any(m.kind == "recall" for m in messages):  # a recalled question keeps its choices
             self._answer_choices()
-        if show is None:  # the reader's own words need no room: the guide's answer starts the view
-            show = next((i for i, m in enumerate(messages) if m.kind != "reader"), 0)
-        blocks, at = [], 0
-        for i, m in enumerate(messages):
-            if i == show:
-                at = len(blocks)
-            blocks.append(self._block(m))
-            if m.kind in ("prompt", "passages") and m.items:  # quick replies
-                blocks.append(choices_block(m))
+        blocks, at = self._blocks(messages, show)
         if fresh:
             self.messages = messages
-            self.set_blocks(blocks)
+            self.set_blocks(blocks, key=tuple(messages))
             first = 0
         else:
             self.messages.extend(messages)
@@ -132,17 +124,34 @@ class Transcript(LineView, can_focus=False):
         if following:
             self.show_from(first + at)
 
-    def _block(self, m: Message) -> Block:
-        """The block for a message; the same message (a section's intro and notes, met again on
-        the way back) keeps its block, and so its wrapped lines."""
-        block = self._made.get(m)
+    def _blocks(self, messages: list[Message], show: int | None) -> tuple[list[Block], int]:
+        """The blocks of `messages`, and the one the view starts from: message `show`, or the
+        first that is not the reader's own (their words need no room: the answer starts it)."""
+        if show is None:
+            show = next((i for i, m in enumerate(messages) if m.kind != "reader"), 0)
+        blocks, at = [], 0
+        for i, m in enumerate(messages):
+            if i == show:
+                at = len(blocks)
+            blocks.append(self._block(m))
+            if m.kind in ("prompt", "passages") and m.items:  # quick replies
+                blocks.append(self._block(m, choices=True))
+        return blocks, at
+
+    def _block(self, m: Message, choices: bool = False) -> Block:
+        """The block for a message (or its quick replies); the same message (a section's intro
+        and notes, met again on the way back) keeps its block, and so its wrapped lines."""
+        block = self._made.get((m, choices))
         if block is None:
-            block = self._made[m] = message_block(m)
+            block = self._made[(m, choices)] = choices_block(m) if choices else message_block(m)
         return block
 
     def prepare(self, messages) -> None:
-        """Wrap a reply's messages ahead of showing them (the opening of a neighbouring section)."""
-        self.wrap_ahead([self._block(m) for m in messages])
+        """Lay out and draw a reply that opens a page, ahead of showing it (the opening of a
+        neighbouring section): stepping there then costs no wrapping and no drawing."""
+        messages = list(messages)
+        blocks, at = self._blocks(messages, None)
+        self.draw_ahead(blocks, tuple(messages), at)
 
     def notify_style_update(self) -> None:
         self._made.clear()  # their wrapped lines carry the old colours

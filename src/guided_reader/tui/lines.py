@@ -106,6 +106,7 @@ class LineView(ScrollView):
         self._generation += 1
         width = self._text_width()
         if width and width == self._width:
+            self._rows, self._starts = list(self._rows), list(self._starts)  # a kept page stays as it was
             for i in range(first, len(self.blocks)):
                 self._add_rows(i, width)
             self._sized()
@@ -120,6 +121,10 @@ class LineView(ScrollView):
         width = self._width
         if width and len(self._block_rows(block, width)) == len(self._block_rows(old, width)) and block.gap == old.gap:
             start = self._starts[index]
+            self._rows, lines = list(self._rows), self._lines  # a kept page stays as it was
+            self._lines = LRUCache(512)
+            for key in lines.keys():
+                self._lines[key] = lines[key]
             for j, row in enumerate(self._block_rows(block, width)):
                 self._rows[start + j] = row._replace(block=index)
                 self._lines.discard(start + j)
@@ -127,12 +132,21 @@ class LineView(ScrollView):
         else:
             self._relayout()
 
-    def wrap_ahead(self, blocks: list[Block]) -> None:
-        """Wrap `blocks` at the present width without showing them (kept on each block)."""
+    def draw_ahead(self, blocks: list[Block], key: object, first: int = 0) -> None:
+        """Lay out `blocks` and draw the lines a first look at them shows (from block `first`,
+        or the end if what follows it fits), kept as the page of `key` that `set_blocks` finds:
+        stepping to them then costs neither wrapping nor drawing."""
         width = self._text_width()
-        if width > 0:
-            for block in blocks:
-                self._block_rows(block, width)
+        if width <= 0 or not blocks or (key, width) in self._pages:
+            return
+        rows, starts = self._layout(blocks, width)
+        height = self.scrollable_content_region.height
+        top = starts[first] - (blocks[first].gap if first else 0) if first < len(starts) else 0
+        top = max(0, min(top, len(rows) - height))
+        lines: LRUCache[int, Strip] = LRUCache(512)
+        for index in range(top, min(len(rows), top + height)):
+            lines[index] = self._draw(rows[index], index, width)
+        self._pages[(key, width)] = (rows, starts, lines)
 
     # -- layout ---------------------------------------------------------------------------------
     def _text_width(self) -> int:
@@ -141,11 +155,21 @@ class LineView(ScrollView):
     def _relayout(self) -> None:
         width = self._text_width()
         self._width = width
-        self._rows, self._starts = [], []
-        if width > 0:
-            for i in range(len(self.blocks)):
-                self._add_rows(i, width)
+        self._rows, self._starts = self._layout(self.blocks, width) if width > 0 else ([], [])
         self._sized()
+
+    def _layout(self, blocks: list[Block], width: int, first: int = 0) -> tuple[list[Row], list[int]]:
+        """The rows of `blocks` (the view's blocks from number `first`) at `width`, and the
+        first row of each (after its gap)."""
+        rows: list[Row] = []
+        starts: list[int] = []
+        for index, block in enumerate(blocks, first):
+            gap = block.gap if index else 0  # gaps separate blocks, so the first has none
+            if gap:
+                rows.extend([Row(index, self._style("blank", width), EMPTY, EMPTY, "")] * gap)
+            starts.append(len(rows))
+            rows.extend(row._replace(block=index) for row in self._block_rows(block, width))
+        return rows, starts
 
     def _sized(self) -> None:  # (new lines: a fresh cache, so a kept page keeps its own)
         """Set the new virtual size without a layout pass of the whole screen.
@@ -171,13 +195,9 @@ class LineView(ScrollView):
                 self.vertical_scrollbar.refresh()
 
     def _add_rows(self, index: int, width: int) -> None:
-        block = self.blocks[index]
-        gap = self._gap(index)
-        if gap:
-            blank = self._style("blank", width)
-            self._rows.extend([Row(index, blank, EMPTY, EMPTY, "")] * gap)
-        self._starts.append(len(self._rows))
-        self._rows.extend(row._replace(block=index) for row in self._block_rows(block, width))
+        rows, starts = self._layout([self.blocks[index]], width, index)
+        self._starts.append(len(self._rows) + starts[0])
+        self._rows.extend(rows)
 
     def _block_rows(self, block: Block, width: int) -> list[Row]:
         rows = block._wrapped.get(width)
@@ -326,11 +346,16 @@ class LineView(ScrollView):
                 before, chosen, after = text.divide([start, end, text.cell_length])
                 chosen = chosen.apply_style(self.screen.get_component_rich_style("screen--selection"))
                 text = Strip.join([before, chosen, after])
-        strip = Strip.join([row.left, text.apply_offsets(0, index), row.right])
-        if scroll_x or strip.cell_length != width:  # rows are wrapped to the width: seldom needed
-            strip = strip.crop_extend(scroll_x, scroll_x + width, self._style("base"))
+        strip = self._draw(row._replace(text=text), index, width, scroll_x)
         if selection is None:
             self._lines[index] = strip
+        return strip
+
+    def _draw(self, row: Row, index: int, width: int, scroll_x: int = 0) -> Strip:
+        """Row `index` as a line: its text carries the offsets that text selection reads."""
+        strip = Strip.join([row.left, row.text.apply_offsets(0, index), row.right])
+        if scroll_x or strip.cell_length != width:  # rows are wrapped to the width: seldom needed
+            strip = strip.crop_extend(scroll_x, scroll_x + width, self._style("base"))
         return strip
 
     def get_selection(self, selection: Selection) -> tuple[str, str] | None:

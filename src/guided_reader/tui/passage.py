@@ -78,8 +78,8 @@ class PassagePane(LineView, can_focus=True):
         self.scroll_to_paragraph(top)
 
     def prepare(self, key: object, title: str, paragraphs) -> None:
-        """Wrap a section ahead of showing it."""
-        self.wrap_ahead(self._blocks(key, title, paragraphs))
+        """Lay out and draw a section's opening lines ahead of showing it."""
+        self.draw_ahead(self._blocks(key, title, paragraphs), key)
 
     def _blocks(self, key: object, title: str, paragraphs) -> list[Block]:
         blocks = self._sections.get(key)
