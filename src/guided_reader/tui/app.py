@@ -31,8 +31,8 @@ from guided_reader.tui.passage import PassagePane, paragraph_content
 from guided_reader.tui.topbar import TopBar
 
 NARROW = 100  # below this many columns the panes stack
-INDEX_DELAY = 0.3  # seconds after start-up before the glossary index is built in a thread
-PREFETCH_DELAY = 0.1  # seconds after start-up before the neighbouring sections are wrapped
+INDEX_DELAY = 0.3  # seconds after the first screen before the glossary index is built in a thread
+PREFETCH_DELAY = 0.1  # seconds after the first screen before the neighbouring sections are drawn
 
 
 def _terms_provider():
@@ -95,12 +95,17 @@ class ReaderApp(App):
         # The first screen needs neither the glossary index nor where each term occurs (for the
         # glossary browser) when the pack is compiled: both are built in a thread once the first
         # screen has settled, so they do not compete with it (a lookup before then builds it).
-        self.set_timer(INDEX_DELAY, lambda: self.run_worker(self._indexes, thread=True, exit_on_error=False))
         signals.install(self)  # SIGTERM and SIGHUP quit cleanly (tui/signals.py)
-        self.call_after_refresh(self.collector.started)
-        self.set_timer(PREFETCH_DELAY, self.prefetch)
+        self.call_after_refresh(self.first_screen_shown)
         if os.environ.get("GUIDED_READER_BENCH_EXIT"):  # scripts/bench.py: quit after the first paint
             self.call_after_refresh(self.exit)
+
+    def first_screen_shown(self) -> None:
+        """What can wait for the first screen starts only once it is painted, however long
+        that took: counted from mount, a timer could fire before it and delay it."""
+        self.collector.started()
+        self.set_timer(INDEX_DELAY, lambda: self.run_worker(self._indexes, thread=True, exit_on_error=False))
+        self.set_timer(PREFETCH_DELAY, self.prefetch)
 
     def _indexes(self) -> None:
         self.session.guide.index
