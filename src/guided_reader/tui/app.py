@@ -17,6 +17,7 @@ from textual.app import App, SystemCommand
 from textual.await_complete import AwaitComplete
 from textual.reactive import reactive
 from textual.containers import Horizontal
+from textual.css.query import NoMatches
 from textual.widgets import Input
 
 from guided_reader.core import paths
@@ -159,13 +160,18 @@ class ReaderApp(App):
         """Once a step is on screen, lay out and draw what stepping forward or back would show,
         passage and talk, so that the step itself costs no wrapping or drawing (tui/lines.py
         keeps each page); the replies are the session's own, previewed, not guessed."""
+        try:
+            main = self.screen_stack[0]  # a dialog may be open over it
+            passage, transcript = main.query_one(PassagePane), main.query_one(Transcript)
+        except (IndexError, NoMatches):  # the reader is closing: nothing to step to
+            return
         here = self.session.state.section
         for name in ("next", "back"):
             reply = self.session.preview(name)
             index = reply.state.section
             if index != here:
-                self.query_one(PassagePane).prepare(*self._passage(index))
-                self.query_one(Transcript).prepare(turns(reply))
+                passage.prepare(*self._passage(index))
+                transcript.prepare(turns(reply))
 
     def visible_entries(self) -> list[Entry]:
         state = self.session.state

@@ -75,7 +75,6 @@ class LineView(ScrollView):
         self._generation = 0  # counts changes of content: a scroll planned before one is dropped
         self._styles: dict[tuple[str, int], object] = {}
         self._pending: int | None = None  # where to open once the view has lines (see open_at)
-        self._restyling = False  # a relayout for new styles is on its way
 
     @property
     def allow_select(self) -> bool:
@@ -295,13 +294,8 @@ class LineView(ScrollView):
             block._wrapped.clear()
         self._pages.clear()
         self._styles.clear()
-        if self.is_mounted and not self._restyling:  # start-up brings several: one relayout
-            self._restyling = True
-            self.call_later(self._restyled)
-
-    def _restyled(self) -> None:
-        self._restyling = False
-        self._relayout()
+        if self.is_mounted:
+            self._relayout()
 
     # -- where things are ---------------------------------------------------------------------------
     @property
