@@ -114,6 +114,12 @@ class Starter:
         self.env.update({EXIT_ENV: "1", "TERM": "xterm-256color", "COLORTERM": "truecolor",
                          "GUIDED_READER_HOME": str(work / "home-startup")})
         self.env.pop("NO_COLOR", None)
+        # Both start with warm bytecode, as from any install after its first run: the untimed
+        # first start writes it (with PYTHONDONTWRITEBYTECODE set, as on some machines, every
+        # start compiled the reader's own modules from source while Textual's came compiled),
+        # into this run's folder rather than the source tree.
+        self.env.pop("PYTHONDONTWRITEBYTECODE", None)
+        self.env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
 
     def reader(self, pack: Path, cold: bool = False) -> tuple[float, int]:
         flags = ["--no-cache"] if cold else []
