@@ -58,6 +58,11 @@ class Row(NamedTuple):
     plain: str
 
 
+def gap_above(blocks: list[Block], index: int) -> int:
+    """Blank rows above block `index`: gaps separate blocks, so the first has none."""
+    return blocks[index].gap if index else 0
+
+
 class LineView(ScrollView):
     """Scrolls a list of `Block`s; only the lines in view are drawn, from cached strips."""
 
@@ -106,9 +111,10 @@ class LineView(ScrollView):
         self._generation += 1
         width = self._text_width()
         if width and width == self._width:
-            self._rows, self._starts = list(self._rows), list(self._starts)  # a kept page stays as it was
-            for i in range(first, len(self.blocks)):
-                self._add_rows(i, width)
+            rows, starts = self._layout(self.blocks, width, first)
+            # new lists, not appended to: a kept page stays as it was
+            self._starts = self._starts + [len(self._rows) + start for start in starts]
+            self._rows = self._rows + rows
             self._sized()
         else:
             self._relayout()
@@ -141,7 +147,7 @@ class LineView(ScrollView):
             return
         rows, starts = self._layout(blocks, width)
         height = self.scrollable_content_region.height
-        top = starts[first] - (blocks[first].gap if first else 0) if first < len(starts) else 0
+        top = starts[first] - gap_above(blocks, first) if first < len(starts) else 0
         top = max(0, min(top, len(rows) - height))
         lines: LRUCache[int, Strip] = LRUCache(512)
         for index in range(top, min(len(rows), top + height)):
@@ -159,12 +165,11 @@ class LineView(ScrollView):
         self._sized()
 
     def _layout(self, blocks: list[Block], width: int, first: int = 0) -> tuple[list[Row], list[int]]:
-        """The rows of `blocks` (the view's blocks from number `first`) at `width`, and the
-        first row of each (after its gap)."""
+        """The rows of `blocks[first:]` at `width`, and the first row of each (after its gap)."""
         rows: list[Row] = []
         starts: list[int] = []
-        for index, block in enumerate(blocks, first):
-            gap = block.gap if index else 0  # gaps separate blocks, so the first has none
+        for index in range(first, len(blocks)):
+            block, gap = blocks[index], gap_above(blocks, index)
             if gap:
                 rows.extend([Row(index, self._style("blank", width), EMPTY, EMPTY, "")] * gap)
             starts.append(len(rows))
@@ -193,11 +198,6 @@ class LineView(ScrollView):
             self.refresh()
             if showing:
                 self.vertical_scrollbar.refresh()
-
-    def _add_rows(self, index: int, width: int) -> None:
-        rows, starts = self._layout([self.blocks[index]], width, index)
-        self._starts.append(len(self._rows) + starts[0])
-        self._rows.extend(rows)
 
     def _block_rows(self, block: Block, width: int) -> list[Row]:
         rows = block._wrapped.get(width)
@@ -308,13 +308,9 @@ class LineView(ScrollView):
             return None
         return self._rows[min(max(row, 0), len(self._rows) - 1)].block
 
-    def _gap(self, index: int) -> int:
-        """Blank rows above block `index`: gaps separate blocks, so the first has none."""
-        return self.blocks[index].gap if index else 0
-
     def block_top(self, index: int) -> int:
         """The first row of block `index`, its gap included."""
-        return self._starts[index] - self._gap(index) if index < len(self._starts) else 0
+        return self._starts[index] - gap_above(self.blocks, index) if index < len(self._starts) else 0
 
     def find(self, text: str, block: int | None = None) -> Offset | None:
         """Where `text` first shows, as an offset inside this widget's region (scrolled), or None."""
