@@ -147,7 +147,7 @@ def _decoder(kind):
 @functools.lru_cache(maxsize=None)
 def _column(kind):
     """A function checking a JSON list of values of type `kind` in one pass and returning them
-    decoded: a column of 10,000 names is one `all()`, not 10,000 calls."""
+    decoded: a column of 10,000 names is one pass in C (`set(map(type, ...))`), not 10,000 calls."""
     inner, optional = _optional(kind)
     if inner in (str, int, bool):
         allowed = {inner, type(None)} if optional else {inner}
