@@ -3,11 +3,14 @@ under it: each override below is kept only because what it guards still happens 
 
 from __future__ import annotations
 
+import pytest
 from textual._compositor import Compositor
 from textual.command import CommandPalette
+from textual.widget import Widget
 
 from guided_reader.tui.chat import Transcript
-from guided_reader.tui.passage import PassagePane
+from guided_reader.tui.passage import Divider, PassagePane
+from guided_reader.tui.scrollbar import StripBar
 from tui_helpers import app_for, screen_text
 
 
@@ -137,3 +140,88 @@ async def test_the_strip_drawn_scrollbar_still_scrolls_by_click_and_drag(tmp_pat
         await pilot.mouse_up(bar, offset=(0, bar.size.height - 1))
         await pilot.pause()
         assert view.scroll_y == view.max_scroll_y
+
+
+def cells(strips) -> list[list[tuple]]:
+    """Each line as (character, style) per cell, however its segments happen to be split."""
+    return [[(character, segment.style) for segment in strip for character in segment.text] for strip in strips]
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["wide", "narrow"])
+async def test_the_line_views_draw_their_lines_as_textuals_styles_cache_would(tmp_path, size):
+    """LineView.render_lines: the passage and the transcript hand the compositor their lines
+    themselves, padding and the focus tint included, cell for cell what Textual's styles cache
+    gives (with the transcript's "more below" marker), and the same strips on a repaint."""
+    app = app_for(tmp_path / "pack")
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("f8")
+        await pilot.pause()
+        transcript = app.query_one(Transcript)
+        transcript.scroll_home(animate=False, immediate=True)
+        await pilot.pause()
+        assert transcript.more_below or size[1] > 30  # narrow, the marker shows
+        for focused in (False, True):
+            if focused:
+                app.query_one(PassagePane).focus()
+                await pilot.pause()
+            for view in (app.query_one(PassagePane), transcript):
+                assert view.styles.padding.left and view._draws_its_box()
+                crop = view.region.reset_offset  # as the compositor asks: the whole region
+                ours = view.render_lines(crop)
+                assert cells(ours) == cells(view._styles_cache.render_widget(view, crop))
+                assert all(again is strip for again, strip in zip(view.render_lines(crop), ours))
+        assert cells(view.render_lines(crop.shrink((0, 3, 0, 2)))) == cells(
+            view._styles_cache.render_widget(view, crop.shrink((0, 3, 0, 2))))  # a part of the width
+
+
+async def test_a_line_view_given_a_border_is_boxed_by_textual(tmp_path):
+    """LineView._draws_its_box: a stylesheet that gives a view a border (which the view does
+    not draw) gets Textual's own drawing of it, the text still inside."""
+    app = app_for(tmp_path / "pack")
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = app.query_one(PassagePane)
+        view.styles.border_left = ("solid", "red")
+        await pilot.pause()
+        assert not view._draws_its_box()
+        rows = screen_text(app).splitlines()[view.region.y:view.region.bottom]
+        assert all(row[view.region.x] == "│" for row in rows)
+        words = next(row.plain for row in view._rows if row.plain)[:20]
+        assert any(words in row for row in rows)
+
+
+async def test_the_strip_drawn_scrollbar_is_textuals_bar_cell_for_cell(tmp_path):
+    """tui/scrollbar.StripBar: the bar is what Textual's ScrollBar draws through Rich, in each
+    of its states (at rest, hovered, dragged), and a line that repeats is one shared strip."""
+    app = app_for(tmp_path / "pack")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        bar = app.query_one(Transcript).vertical_scrollbar
+        assert isinstance(bar, StripBar) and bar.display
+        crop = bar.size.region
+        for state in ("mouse_over", "grabbed", None):
+            ours = bar.render_lines(crop)
+            assert cells(ours) == cells(Widget.render_lines(bar, crop))
+            if state:
+                setattr(bar, state, True)
+                await pilot.pause()
+        assert len({id(strip) for strip in ours}) < len(ours)
+
+
+async def test_the_rule_between_the_panes_lights_while_the_passage_has_focus(tmp_path):
+    """tui/passage.Divider: the rule took over from the passage's border the sign of where the
+    keys go; it lights with the passage's focus, wide and narrow."""
+    app = app_for(tmp_path / "pack")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        divider = app.query_one(Divider)
+        dim = divider.rich_style.color
+        assert "▕" in screen_text(app).splitlines()[divider.region.y]
+        await pilot.press("f9")
+        await pilot.pause()
+        assert app.query_one(PassagePane).has_focus and divider.rich_style.color != dim
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert divider.region.height == 1 and set(screen_text(app).splitlines()[divider.region.y]) == {"▁"}
+        await pilot.press("f9")
+        await pilot.pause()
+        assert not app.query_one(PassagePane).has_focus and divider.rich_style.color == dim

@@ -28,7 +28,7 @@ from guided_reader.core.store import Store
 from guided_reader.tui import keys, signals
 from guided_reader.tui.memory import Collector
 from guided_reader.tui.chat import ChatInput, CommandSuggester, GuidePane, Transcript
-from guided_reader.tui.passage import PassagePane, paragraph_content
+from guided_reader.tui.passage import Divider, PassagePane, paragraph_content
 from guided_reader.tui.topbar import TopBar
 
 NARROW = 100  # below this many columns the panes stack
@@ -72,6 +72,7 @@ class ReaderApp(App):
         yield TopBar(self.pack.title, len(self.pack.sections), id="topbar")
         with Horizontal(id="panes"):
             yield PassagePane(id="passage", can_focus=True)
+            yield Divider(id="divider")
             yield GuidePane(id="guide")
         yield keys.ReaderFooter(show_command_palette=False, compact=True)
 

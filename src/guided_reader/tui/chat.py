@@ -190,13 +190,18 @@ class Transcript(LineView, can_focus=False):
     def more_below(self) -> bool:
         return self.row_count - int(self.scroll_y) > self.scrollable_content_region.height
 
-    def render_line(self, y: int):
+    def overlay(self, y: int) -> Strip | None:
+        """The last line says there is more below when the reader has scrolled up."""
         if y == self.scrollable_content_region.height - 1 and self.more_below:
-            marker = Content.styled(" ▼ more below: alt+down or scroll ", "bold")
             width = self.scrollable_content_region.width
-            style = self.get_visual_style("transcript--marker")
-            return Strip(marker.render_segments(style), marker.cell_length).crop_extend(0, width, style.rich_style)
-        return super().render_line(y)
+            key = ("marker", width)
+            if key not in self._styles:  # kept with the styles: a new theme draws it again
+                marker = Content.styled(" ▼ more below: alt+down or scroll ", "bold")
+                style = self.get_visual_style("transcript--marker")
+                self._styles[key] = Strip(marker.render_segments(style), marker.cell_length).crop_extend(
+                    0, width, style.rich_style)
+            return self._styles[key]
+        return None
 
     def on_click(self, event: events.Click) -> None:
         index = (event.style.meta if event.style else {}).get("choice")

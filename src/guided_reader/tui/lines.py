@@ -14,10 +14,12 @@ from typing import NamedTuple
 
 from rich.cells import cell_len
 from rich.segment import Segment
+from rich.style import Style as RichStyle
 from textual.cache import LRUCache
 from textual.content import Content
-from textual.geometry import Offset, Size
+from textual.geometry import Offset, Region, Size
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.selection import Selection
 from textual.strip import Strip
 
@@ -80,13 +82,22 @@ class LineView(ScrollView):
         self._generation = 0  # counts changes of content: a scroll planned before one is dropped
         self._styles: dict[tuple[str, int], object] = {}
         self._pending: int | None = None  # where to open once the view has lines (see open_at)
+        self._overlaid: tuple[Strip | None, Strip] = (None, EMPTY)  # the last overlay, and boxed
 
     @property
     def allow_select(self) -> bool:
         return True
 
-    def on_mount(self) -> None:
-        self.vertical_scrollbar.renderer = StripBar  # drawn without Rich (tui/scrollbar.py)
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        """Textual's own property, creating a `StripBar` (tui/scrollbar.py) in place of its
+        `ScrollBar`: the bar's lines are strips the compositor has seen before."""
+        if self._vertical_scrollbar is None:
+            bar = self._vertical_scrollbar = StripBar(vertical=True, name="vertical",
+                                                      thickness=self.scrollbar_size_vertical)
+            bar.display = False
+            self.app._start_widget(self, bar)
+        return self._vertical_scrollbar
 
     # -- content --------------------------------------------------------------------------------
     def set_blocks(self, blocks: list[Block], key: object = None) -> None:
@@ -151,7 +162,7 @@ class LineView(ScrollView):
         top = max(0, min(top, len(rows) - height))
         lines: LRUCache[int, Strip] = LRUCache(512)
         for index in range(top, min(len(rows), top + height)):
-            lines[index] = self._draw(rows[index], index, width)
+            lines[index] = self._pad(self._draw(rows[index], index, width))
         self._pages[(key, width)] = (rows, starts, lines)
 
     # -- layout ---------------------------------------------------------------------------------
@@ -214,6 +225,10 @@ class LineView(ScrollView):
                 value = self.rich_style
             elif name == "blank":
                 value = Strip.blank(width, self._style("base"))
+            elif name == "inner":  # as Textual pads: the background alone
+                value = RichStyle(bgcolor=self.background_colors[1].rich_color)
+            elif name == "pad":
+                value = Strip.blank(width, self._style("inner"))
             else:
                 visual = self.get_visual_style(name)
                 value = (visual, visual.rich_style)
@@ -324,17 +339,78 @@ class LineView(ScrollView):
         return "\n".join(r.plain for r in self._rows if r.block == index and r.plain)
 
     # -- drawing --------------------------------------------------------------------------------
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The widget's lines for the compositor, drawn by the view itself when its CSS box is
+        one the view can draw (left and right padding, a background): Textual's styles cache
+        would build a new strip for every line of every paint, and strips the compositor has not
+        seen cost it the line filters and the cuts again. Kept lines come back as the same
+        strips, so a section step drawn ahead costs the compositor almost nothing."""
+        if not self._draws_its_box():
+            return super().render_lines(crop)
+        background = self.background_colors[1]
+        filters = self.get_line_filters()
+        lines = []
+        for y in crop.line_range:
+            strip = self._box_line(y)
+            for line_filter in filters:
+                strip = strip.apply_filter(line_filter, background)
+            lines.append(strip)
+        if crop.column_span != (0, self.region.width):
+            lines = [strip.crop(*crop.column_span) for strip in lines]
+        return lines
+
+    def _draws_its_box(self) -> bool:
+        """Whether the CSS box has nothing but left and right padding and a background."""
+        styles = self.styles
+        return (not any(edge for edge, _ in styles.border) and not any(edge for edge, _ in styles.outline)
+                and not styles.padding.top and not styles.padding.bottom and not styles.tint.a
+                and styles.opacity == 1 and styles.text_opacity == 1
+                and (not styles.has_rule("hatch") or styles.hatch == "none")
+                and self.border_title is None and self.border_subtitle is None and not self.BLANK)
+
+    def _box_line(self, y: int) -> Strip:
+        """Line `y` of the widget: the view's line inside its padding (kept, unless selected)."""
+        over = self.overlay(y)
+        if over is not None:
+            if self._overlaid[0] is not over:  # an overlay is kept by its subclass: so is its box
+                self._overlaid = (over, self._pad(over))
+            return self._overlaid[1]
+        index = self.scroll_offset.y + y
+        if self.text_selection is None and (strip := self._lines.get(index)) is not None:
+            return strip
+        strip = self._pad(self.render_line(y))
+        if self.text_selection is None:
+            self._lines[index] = strip
+        return strip
+
+    def _pad(self, strip: Strip) -> Strip:
+        """A line of text as a line of the widget: as wide as the content area (the scrollbar,
+        which the compositor lays over its end, included) and inside the padding."""
+        left, right = self.styles.padding.left, self.styles.padding.right
+        strip = strip.adjust_cell_length(self.size.width, self._style("inner"))
+        if not (left or right):
+            return strip
+        return Strip.join([self._style("pad", left), strip, self._style("pad", right)])
+
+    def overlay(self, y: int) -> Strip | None:
+        """A line that a subclass shows over line `y` of the view (a marker), or None. Giving
+        back the same strip while it is shown spares the compositor drawing it anew."""
+        return None
+
     def render_line(self, y: int) -> Strip:
+        """Line `y` of the text, inside the padding: what Textual's styles cache boxes when the
+        view does not draw its box itself."""
+        over = self.overlay(y)
+        if over is not None:
+            return over
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.scrollable_content_region.width
         if index >= len(self._rows):
             return self._style("blank", width)
-        selection = self.text_selection
-        if selection is None and (strip := self._lines.get(index)) is not None:
-            return strip
         row = self._rows[index]
         text = row.text
+        selection = self.text_selection
         if selection is not None and (span := selection.get_span(index)) is not None:
             start, end = span
             end = len(row.plain) if end == -1 else end
@@ -342,10 +418,7 @@ class LineView(ScrollView):
                 before, chosen, after = text.divide([start, end, text.cell_length])
                 chosen = chosen.apply_style(self.screen.get_component_rich_style("screen--selection"))
                 text = Strip.join([before, chosen, after])
-        strip = self._draw(row._replace(text=text), index, width, scroll_x)
-        if selection is None:
-            self._lines[index] = strip
-        return strip
+        return self._draw(row._replace(text=text), index, width, scroll_x)
 
     def _draw(self, row: Row, index: int, width: int, scroll_x: int = 0) -> Strip:
         """Row `index` as a line: its text carries the offsets that text selection reads."""

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.segment import Segment
 from textual import events
 from textual.cache import LRUCache
 from textual.content import Content
 from textual.message import Message
+from textual.strip import Strip
 from textual.style import Style
+from textual.widget import Widget
 
 from guided_reader.tui import keys
 from guided_reader.tui.lines import Block, LineView
@@ -28,6 +31,17 @@ def paragraph_content(text: str, spans) -> Content:
         style = Style(underline=True) + Style.from_meta({"term": entry_id})
         content = content.stylize(style, start, end)
     return content
+
+
+class Divider(Widget):
+    """The rule between the passage and the guide, lit while the passage has focus. It is a
+    widget of its own, not the passage's border, so that the passage draws its own lines
+    (`LineView.render_lines`) and lighting it restyles nothing else. One column wide, it is a
+    vertical rule; one row high (the stacked panes of a narrow screen), a horizontal one."""
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        return Strip([Segment(("▕" if width == 1 else "▁") * width, self.rich_style)], width)
 
 
 class PassagePane(LineView, can_focus=True):
@@ -169,8 +183,16 @@ class PassagePane(LineView, can_focus=True):
             event.prevent_default()
             self.post_message(self.Typed(event.character))
 
+    def on_focus(self) -> None:
+        self._light_divider(True)
+
     def on_blur(self) -> None:
         self._typing = False
+        self._light_divider(False)
+
+    def _light_divider(self, lit: bool) -> None:
+        for divider in self.screen.query(Divider):
+            divider.set_class(lit, "-lit")
 
     def on_click(self, event: events.Click) -> None:
         term = self._term_at(event)

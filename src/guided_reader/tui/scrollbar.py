@@ -1,40 +1,59 @@
-"""The line views' scrollbar, drawn as strips rather than through a Rich console.
+"""The line views' scrollbar, handed to the compositor as lines it has seen before.
 
-Textual's `ScrollBar` draws itself with `ScrollBarRender`, a Rich renderable: every time the
-thumb moves or resizes (on most section steps) the whole bar went through a Rich console,
-line by line, which cost as much as drawing the text beside it. `StripBar` is the same bar
-(Textual's own `render_bar`: the thumb, its fractional ends and the click and drag metadata
-that `ScrollBar` handles), handed to Textual as a `Visual` that returns the strips directly,
-and kept for the sizes and positions drawn lately, so stepping back and forth redraws nothing.
-`ScrollBar.renderer` is Textual's documented hook for a scrollbar's look.
+Textual's `ScrollBar` draws itself with `ScrollBarRender`, a Rich renderable, and each of its
+lines then goes through the widget's styles cache, which builds a new strip for it. On most
+section steps the thumb moves or resizes, so both bars were drawn anew, line by line: about
+70 lines a step, half of all the lines a step paints. `StripBar` is the same bar (Textual's
+own `render_bar`: the thumb, its fractional ends, the colours for hover and drag and the click
+and drag metadata that `ScrollBar` handles), whose lines are strips kept by their one segment:
+a track line is one `Strip` however often it is drawn, so the line filters and the
+compositor's cuts, which Textual keeps per strip, are worked out once.
+
+`LineView.vertical_scrollbar` creates it in place of Textual's `ScrollBar`.
 """
 
 from __future__ import annotations
 
+from rich.segment import Segment
 from textual.cache import LRUCache
-from textual.scrollbar import ScrollBarRender
+from textual.geometry import Region
+from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
-from textual.visual import Visual
 
-_DRAWN: LRUCache[tuple, list[Strip]] = LRUCache(128)
+_DRAWN: LRUCache[tuple, list[Strip]] = LRUCache(256)  # bars drawn lately, by size, position and colour
+_LINES: LRUCache[Segment, Strip] = LRUCache(256)  # one strip per distinct line of bar
 
 
-class StripBar(ScrollBarRender, Visual):
-    """A vertical scrollbar as a `Visual`: one single-segment strip per line."""
+def _line(segment: Segment, width: int) -> Strip:
+    strip = _LINES.get(segment)
+    if strip is None:
+        strip = _LINES[segment] = Strip([segment], width)
+    return strip
 
-    def render_strips(self, width: int, height: int | None, style, options) -> list[Strip]:
-        height = height or self.virtual_size
-        key = (width, height, self.virtual_size, self.window_size, self.position, self.style)
+
+class StripBar(ScrollBar):
+    """A vertical scrollbar whose lines are shared, already-drawn strips."""
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        drawing = self.render()  # Textual's choice of colours for the bar's state, and its sizes
+        assert isinstance(drawing, ScrollBarRender)
+        width, height = self.size
+        base = self.rich_style  # under the bar, as Textual draws a renderable
+        key = (width, height, drawing.virtual_size, drawing.window_size, drawing.position, drawing.style, base)
         strips = _DRAWN.get(key)
         if strips is None:
-            bar = self.render_bar(size=height, virtual_size=self.virtual_size, window_size=self.window_size,
-                                  position=self.position, thickness=width, vertical=True,
-                                  back_color=self.style.bgcolor, bar_color=self.style.color)
-            strips = _DRAWN[key] = [Strip([segment], width) for segment in bar.segments]
-        return strips
-
-    def get_optimal_width(self, rules, container_width: int) -> int:
-        return self.thickness
-
-    def get_height(self, rules, width: int) -> int:
-        return self.virtual_size
+            bar = drawing.render_bar(size=height, virtual_size=drawing.virtual_size, window_size=drawing.window_size,
+                                     position=drawing.position, thickness=width, vertical=True,
+                                     back_color=drawing.style.bgcolor, bar_color=drawing.style.color)
+            strips = _DRAWN[key] = [_line(Segment(text, base + style), width) for text, style, _ in bar.segments]
+        background = self.background_colors[1]
+        filters = self.get_line_filters()
+        lines = []
+        for y in crop.line_range:
+            strip = strips[y] if y < len(strips) else Strip.blank(width, drawing.style)
+            for line_filter in filters:
+                strip = strip.apply_filter(line_filter, background)
+            lines.append(strip)
+        if crop.column_span != (0, width):
+            lines = [strip.crop(*crop.column_span) for strip in lines]
+        return lines
