@@ -190,18 +190,18 @@ class Transcript(LineView, can_focus=False):
     def more_below(self) -> bool:
         return self.row_count - int(self.scroll_y) > self.scrollable_content_region.height
 
-    def overlay(self, y: int) -> Strip | None:
+    def overlays(self) -> dict[int, Strip]:
         """The last line says there is more below when the reader has scrolled up."""
-        if y == self.scrollable_content_region.height - 1 and self.more_below:
-            width = self.scrollable_content_region.width
+        if self.more_below:
+            width, height = self.scrollable_content_region.size
             key = ("marker", width)
             if key not in self._styles:  # kept with the styles: a new theme draws it again
                 marker = Content.styled(" ▼ more below: alt+down or scroll ", "bold")
                 style = self.get_visual_style("transcript--marker")
                 self._styles[key] = Strip(marker.render_segments(style), marker.cell_length).crop_extend(
                     0, width, style.rich_style)
-            return self._styles[key]
-        return None
+            return {height - 1: self._styles[key]}
+        return {}
 
     def on_click(self, event: events.Click) -> None:
         index = (event.style.meta if event.style else {}).get("choice")

@@ -83,6 +83,7 @@ class LineView(ScrollView):
         self._styles: dict[tuple[str, int], object] = {}
         self._pending: int | None = None  # where to open once the view has lines (see open_at)
         self._overlaid: tuple[Strip | None, Strip] = (None, EMPTY)  # the last overlay, and boxed
+        self._shown: tuple = (None, None, [])  # the lines last given to the compositor (render_lines)
 
     @property
     def allow_select(self) -> bool:
@@ -305,6 +306,9 @@ class LineView(ScrollView):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._shown = (None, None, [])
+        if self._vertical_scrollbar is not None:
+            self._vertical_scrollbar.forget()  # its colours are this view's styles
         for block in self.blocks:  # a new theme: colours are baked into the strips
             block._wrapped.clear()
         self._pages.clear()
@@ -344,19 +348,34 @@ class LineView(ScrollView):
         one the view can draw (left and right padding, a background): Textual's styles cache
         would build a new strip for every line of every paint, and strips the compositor has not
         seen cost it the line filters and the cuts again. Kept lines come back as the same
-        strips, so a section step drawn ahead costs the compositor almost nothing."""
+        strips, so a section step drawn ahead costs the compositor almost nothing, and a paint
+        of something else nearby (a key typed in the chat input) gets the last list back."""
         if not self._draws_its_box():
             return super().render_lines(crop)
-        background = self.background_colors[1]
+        top = self.scroll_offset.y
+        overlays = self.overlays()
+        selected = self.text_selection is not None
         filters = self.get_line_filters()
+        key = (top, crop, tuple(overlays.items()), tuple(filters))
+        shown_lines, shown_key, shown = self._shown
+        if not selected and shown_lines is self._lines and shown_key == key:
+            return shown
+        background = self.background_colors[1]
         lines = []
         for y in crop.line_range:
-            strip = self._box_line(y)
+            strip = overlays.get(y)
+            if strip is not None:
+                strip = self._box_overlay(strip)
+            elif selected or (strip := self._lines.get(top + y)) is None:
+                strip = self._pad(self.render_line(y))
+                if not selected:
+                    self._lines[top + y] = strip
             for line_filter in filters:
                 strip = strip.apply_filter(line_filter, background)
             lines.append(strip)
         if crop.column_span != (0, self.region.width):
             lines = [strip.crop(*crop.column_span) for strip in lines]
+        self._shown = (None, None, []) if selected else (self._lines, key, lines)
         return lines
 
     def _draws_its_box(self) -> bool:
@@ -368,20 +387,10 @@ class LineView(ScrollView):
                 and (not styles.has_rule("hatch") or styles.hatch == "none")
                 and self.border_title is None and self.border_subtitle is None and not self.BLANK)
 
-    def _box_line(self, y: int) -> Strip:
-        """Line `y` of the widget: the view's line inside its padding (kept, unless selected)."""
-        over = self.overlay(y)
-        if over is not None:
-            if self._overlaid[0] is not over:  # an overlay is kept by its subclass: so is its box
-                self._overlaid = (over, self._pad(over))
-            return self._overlaid[1]
-        index = self.scroll_offset.y + y
-        if self.text_selection is None and (strip := self._lines.get(index)) is not None:
-            return strip
-        strip = self._pad(self.render_line(y))
-        if self.text_selection is None:
-            self._lines[index] = strip
-        return strip
+    def _box_overlay(self, over: Strip) -> Strip:
+        if self._overlaid[0] is not over:  # an overlay is kept by its subclass: so is its box
+            self._overlaid = (over, self._pad(over))
+        return self._overlaid[1]
 
     def _pad(self, strip: Strip) -> Strip:
         """A line of text as a line of the widget: as wide as the content area (the scrollbar,
@@ -392,15 +401,15 @@ class LineView(ScrollView):
             return strip
         return Strip.join([self._style("pad", left), strip, self._style("pad", right)])
 
-    def overlay(self, y: int) -> Strip | None:
-        """A line that a subclass shows over line `y` of the view (a marker), or None. Giving
-        back the same strip while it is shown spares the compositor drawing it anew."""
-        return None
+    def overlays(self) -> dict[int, Strip]:
+        """Lines that a subclass shows over lines of the view (a marker), by line. Giving back
+        the same strip while it is shown spares the compositor drawing it anew."""
+        return {}
 
     def render_line(self, y: int) -> Strip:
         """Line `y` of the text, inside the padding: what Textual's styles cache boxes when the
         view does not draw its box itself."""
-        over = self.overlay(y)
+        over = self.overlays().get(y)
         if over is not None:
             return over
         scroll_x, scroll_y = self.scroll_offset

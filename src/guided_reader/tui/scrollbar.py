@@ -34,7 +34,28 @@ def _line(segment: Segment, width: int) -> Strip:
 class StripBar(ScrollBar):
     """A vertical scrollbar whose lines are shared, already-drawn strips."""
 
+    _shown: tuple = (None, [])  # the last lines given to the compositor, and what they showed
+
+    def forget(self) -> None:
+        """Draw the bar anew at the next paint: its view's styles (its colours) have changed."""
+        self._shown = (None, [])
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self.forget()
+
     def render_lines(self, crop: Region) -> list[Strip]:
+        """The bar's lines; a paint of something else nearby gets the last list back."""
+        filters = self.get_line_filters()
+        state = (crop, self.size, self.window_virtual_size, self.window_size, self.position, self.mouse_over,
+                 self.grabbed, tuple(filters))
+        if self._shown[0] == state:
+            return self._shown[1]
+        lines = self._draw(crop, filters)
+        self._shown = (state, lines)
+        return lines
+
+    def _draw(self, crop: Region, filters) -> list[Strip]:
         drawing = self.render()  # Textual's choice of colours for the bar's state, and its sizes
         assert isinstance(drawing, ScrollBarRender)
         width, height = self.size
@@ -47,7 +68,6 @@ class StripBar(ScrollBar):
                                      back_color=drawing.style.bgcolor, bar_color=drawing.style.color)
             strips = _DRAWN[key] = [_line(Segment(text, base + style), width) for text, style, _ in bar.segments]
         background = self.background_colors[1]
-        filters = self.get_line_filters()
         lines = []
         for y in crop.line_range:
             strip = strips[y] if y < len(strips) else Strip.blank(width, drawing.style)
