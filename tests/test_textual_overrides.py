@@ -172,6 +172,14 @@ async def test_the_line_views_draw_their_lines_as_textuals_styles_cache_would(tm
                 assert all(again is strip for again, strip in zip(view.render_lines(crop), ours))
         assert cells(view.render_lines(crop.shrink((0, 3, 0, 2)))) == cells(
             view._styles_cache.render_widget(view, crop.shrink((0, 3, 0, 2))))  # a part of the width
+        kept = transcript.render_lines(crop)
+        await pilot.press(*"abc")  # typing repaints the input line: the transcript's lines are kept
+        await pilot.pause()
+        assert transcript.render_lines(crop) is kept
+        transcript.scroll_end(animate=False, immediate=True)
+        await pilot.pause()
+        assert not transcript.more_below
+        assert cells(transcript.render_lines(crop)) == cells(transcript._styles_cache.render_widget(transcript, crop))
 
 
 async def test_a_line_view_given_a_border_is_boxed_by_textual(tmp_path):
