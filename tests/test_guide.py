@@ -297,6 +297,14 @@ def test_glossary_hides_spoilers_until_their_section(guide):
     assert "person: Jacques Duclos, Khrushchev, Thorez" in before
 
 
+def test_the_passage_hides_the_same_entries_as_the_glossary_in_every_section(guide, pack):
+    """Guide.hidden_at (what the passage leaves un-underlined) agrees with `visible` everywhere."""
+    for index in range(len(pack.sections)):
+        state = replace(GuideState(), section=index)
+        assert guide.hidden_at(index) == {e.id for e in pack.glossary if not guide.visible(e, state)}
+    assert guide.hidden_at(0) and not guide.hidden_at(len(pack.sections) - 1)
+
+
 def test_help_lists_every_command(guide):
     text = guide.handle(named_state("start"), "/help").messages[1].text
     for name in COMMANDS:

@@ -7,6 +7,7 @@ state always gives the same reply.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import threading
 from dataclasses import replace
@@ -45,6 +46,8 @@ class Guide(Asking):
         self._prompts = {p.id: p for s in pack.sections for p in s.prompts}
         self._spotted: dict[int, tuple[str, ...]] = {}
         self._occurrences: dict[str, tuple[str, ...]] | None = None
+        self._waiting: tuple[list[int], list[str]] | None = None  # spoiler entries by start (hidden_at)
+        self._hidden: dict[int, frozenset[str]] = {}
 
     @property
     def index(self) -> GlossaryIndex:
@@ -91,6 +94,19 @@ class Guide(Asking):
             return True
         start = self.pack.section_index(entry.spoiler_free_from)
         return start is None or state.section >= start
+
+    def hidden_at(self, index: int) -> frozenset[str]:
+        """The ids of the entries `visible` hides in section `index`: found by one bisection of
+        the entries sorted by the section they wait for, not a pass over all of them."""
+        if self._waiting is None:
+            waits = sorted((start, e.id) for e in self.pack.glossary if e.spoiler_free_from
+                           and (start := self.pack.section_index(e.spoiler_free_from)) is not None)
+            self._waiting = ([start for start, _ in waits], [entry_id for _, entry_id in waits])
+        hidden = self._hidden.get(index)
+        if hidden is None:
+            starts, ids = self._waiting
+            hidden = self._hidden[index] = frozenset(ids[bisect.bisect_right(starts, index):])
+        return hidden
 
     def terms_in(self, index: int) -> tuple[str, ...]:
         """Entry ids spotted in section `index`, in order of first appearance."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import os
 from collections import Counter
-from dataclasses import replace
 from functools import partial
 
 from textual import on
@@ -61,7 +60,6 @@ class ReaderApp(App):
         self.session = Session(pack, store, restart=restart)
         self._shown_section = -1
         self._shorts = {e.id: e.short for e in pack.glossary}  # hover notes
-        self._spoilers = [e for e in pack.glossary if e.spoiler_free_from]  # hidden until their section
         self._draft_pending = False
         self._save_pending = False
         self.collector = Collector()  # keeps the cycle collector out of section steps (tui/memory.py)
@@ -146,8 +144,7 @@ class ReaderApp(App):
         """Section `index` for the passage pane: its key (with the entries still hidden there),
         its title line, and a function making its paragraphs (called only when not cached)."""
         section = self.pack.sections[index]
-        state = replace(self.session.state, section=index)
-        hidden = frozenset(e.id for e in self._spoilers if not self.session.guide.visible(e, state))
+        hidden = self.session.guide.hidden_at(index)
 
         def paragraphs() -> list:
             return [(n, paragraph_content(self.pack.paragraph(n), [s for s in self.session.guide.spans(n)

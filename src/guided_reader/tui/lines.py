@@ -82,7 +82,7 @@ class LineView(ScrollView):
         self._generation = 0  # counts changes of content: a scroll planned before one is dropped
         self._styles: dict[tuple[str, int], object] = {}
         self._pending: int | None = None  # where to open once the view has lines (see open_at)
-        self._overlaid: tuple[Strip | None, Strip] = (None, EMPTY)  # the last overlay, and boxed
+        self._kept: dict[int, tuple[Strip, Strip]] = {}  # boxes of kept strips, by id (_box_kept)
         self._shown: tuple = (None, None, [])  # the lines last given to the compositor (render_lines)
 
     @property
@@ -162,8 +162,12 @@ class LineView(ScrollView):
         top = starts[first] - gap_above(blocks, first) if first < len(starts) else 0
         top = max(0, min(top, len(rows) - height))
         lines: LRUCache[int, Strip] = LRUCache(512)
-        for index in range(top, min(len(rows), top + height)):
-            lines[index] = self._pad(self._draw(rows[index], index, width))
+        filters, background = self.get_line_filters(), self.background_colors[1]
+        for index in range(top, top + height):  # the blank rows below a short page too
+            line = lines[index] = (self._pad(self._draw(rows[index], index, width)) if index < len(rows)
+                                   else self._box_kept(self._style("blank", width)))
+            for line_filter in filters:  # each strip keeps what the filters made of it
+                line = line.apply_filter(line_filter, background)
         self._pages[(key, width)] = (rows, starts, lines)
 
     # -- layout ---------------------------------------------------------------------------------
@@ -307,6 +311,7 @@ class LineView(ScrollView):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._shown = (None, None, [])
+        self._kept = {}
         if self._vertical_scrollbar is not None:
             self._vertical_scrollbar.forget()  # its colours are this view's styles
         for block in self.blocks:  # a new theme: colours are baked into the strips
@@ -365,9 +370,10 @@ class LineView(ScrollView):
         for y in crop.line_range:
             strip = overlays.get(y)
             if strip is not None:
-                strip = self._box_overlay(strip)
+                strip = self._box_kept(strip)
             elif selected or (strip := self._lines.get(top + y)) is None:
-                strip = self._pad(self.render_line(y))
+                strip = (self._box_kept(self._style("blank", self._text_width())) if top + y >= len(self._rows)
+                         else self._pad(self.render_line(y)))
                 if not selected:
                     self._lines[top + y] = strip
             for line_filter in filters:
@@ -387,10 +393,13 @@ class LineView(ScrollView):
                 and (not styles.has_rule("hatch") or styles.hatch == "none")
                 and self.border_title is None and self.border_subtitle is None and not self.BLANK)
 
-    def _box_overlay(self, over: Strip) -> Strip:
-        if self._overlaid[0] is not over:  # an overlay is kept by its subclass: so is its box
-            self._overlaid = (over, self._pad(over))
-        return self._overlaid[1]
+    def _box_kept(self, strip: Strip) -> Strip:
+        """The box of a strip that is kept and shown again (the blank row, an overlay): kept
+        too, so the compositor meets the same strip each time."""
+        kept = self._kept.get(id(strip))
+        if kept is None or kept[0] is not strip:
+            kept = self._kept[id(strip)] = (strip, self._pad(strip))
+        return kept[1]
 
     def _pad(self, strip: Strip) -> Strip:
         """A line of text as a line of the widget: as wide as the content area (the scrollbar,
