@@ -66,16 +66,19 @@ async def test_a_layout_pass_does_not_repaint_the_line_views_scrollbars(tmp_path
 
 
 async def test_the_footer_gives_way_on_a_narrow_screen(tmp_path):
-    """keys.ReaderFooter marks the footer's key widgets (Textual's FooterKey) by action."""
+    """keys.ReaderFooter marks the footer's key widgets (Textual's FooterKey) by action, before
+    they are mounted; the default screen starts in the wide class and gives it up when narrow."""
     app = app_for(tmp_path / "pack")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         bottom = screen_text(app).splitlines()[-1]
         assert "f10 View" in bottom and "f4 Find" not in bottom and "f11" not in bottom
+        assert app.screen.has_class("-narrow") and not app.screen.has_class("-wide")  # (get_default_screen)
         await pilot.resize_terminal(130, 40)
         await pilot.pause()
         bottom = screen_text(app).splitlines()[-1]
         assert "f4 Find" in bottom and "f6 Terms" in bottom and "f11 Timeline" in bottom
+        assert app.screen.has_class("-wide") and not app.screen.has_class("-narrow")
 
 
 async def test_typing_in_the_chat_input_lays_nothing_out_and_long_lines_still_scroll(tmp_path, monkeypatch):

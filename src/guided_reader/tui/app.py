@@ -15,6 +15,7 @@ from textual import on
 from textual.app import App, SystemCommand
 from textual.await_complete import AwaitComplete
 from textual.reactive import reactive
+from textual.screen import Screen
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.widgets import Input
@@ -66,6 +67,12 @@ class ReaderApp(App):
         self.title = pack.title
 
     # -- layout ------------------------------------------------------------------------------
+    def get_default_screen(self) -> Screen:
+        """Textual's default screen, already in the wide layout's class: on a wide terminal the
+        first size then changes no class, which would restyle every widget before the first
+        paint (a narrow one still switches to "-narrow")."""
+        return Screen(id="_default", classes="-wide")
+
     def compose(self):
         yield TopBar(self.pack.title, len(self.pack.sections), id="topbar")
         with Horizontal(id="panes"):

@@ -130,7 +130,7 @@ class ReaderFooter(Footer):
     def compose(self):
         for widget in super().compose():
             if isinstance(widget, FooterKey) and widget.action in WIDE_ONLY:
-                widget.add_class("-wide-only")
+                widget.add_class("-wide-only", update=False)  # not mounted yet: styled when it is
             yield widget
 
 
