@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from guided_reader.core import paths
-from guided_reader.core.compiled import decode, encode, load_compiled
+from guided_reader.core.compiled import KEYS_FILE, SETTLED_NS, decode, encode, load_compiled, pack_key
 from guided_reader.core.glossary import GlossaryIndex
 from guided_reader.core.loader import load_pack
 from guided_reader.core.model import Pack
@@ -118,3 +120,68 @@ def test_no_cache_reads_the_files_and_writes_no_copy(tmp_path):
     assert cached_files() == []
     subprocess.run(run, input="/quit\n", text=True, capture_output=True, timeout=60, check=True)
     assert len(cached_files()) == 1
+
+
+def settle(folder, seconds: float = 60) -> None:
+    """Date the pack's files `seconds` back, as files left alone since then."""
+    for path in folder.iterdir():
+        stat = path.stat()
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - int(seconds * 1e9)))
+
+
+def test_a_settled_pack_is_not_read_again_to_find_its_key(tmp_path, monkeypatch):
+    """compiled._fingerprint: the key of files unchanged since they were hashed is remembered,
+    so a large pack's start does not read every byte of it again."""
+    folder = write_pack(tmp_path / "pack")
+    settle(folder)
+    first = load_compiled(folder)
+    key = pack_key(folder)
+    assert (paths.cache_dir() / KEYS_FILE).is_file()
+    read_bytes = Path.read_bytes
+
+    def no_pack_reads(path):
+        assert path.parent != folder, f"{path.name} was read again"
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", no_pack_reads)
+    again = load_compiled(folder)
+    assert pack_key(folder) == key and again.paragraphs == first.paragraphs
+
+
+def test_a_pack_changed_in_place_gets_a_new_key(tmp_path):
+    """An edit that keeps the file's size is seen by its time, and a file changed just before it
+    was hashed is hashed again every time until it has settled."""
+    folder = write_pack(tmp_path / "pack")
+    settle(folder)
+    load_compiled(folder)
+    essay = folder / "essay.txt"
+    text = essay.read_text(encoding="utf-8")
+    essay.write_text(text.replace("Bucharest", "Bukarest"), encoding="utf-8")  # same length
+    assert "Bukarest" in load_compiled(folder).paragraph(1)
+    known = json.loads((paths.cache_dir() / KEYS_FILE).read_text())[str(folder.resolve())]
+    assert essay.stat().st_mtime_ns >= known["at"] - SETTLED_NS  # too fresh to be trusted
+    with essay.open("r+b") as handle:  # same size, and the time put back as it was
+        stamp = essay.stat()
+        changed = handle.read().replace(b"Bukarest", b"Bucurest")
+        handle.seek(0)
+        handle.write(changed)
+    os.utime(essay, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert "Bucurest" in load_compiled(folder).paragraph(1)
+
+
+@pytest.mark.parametrize("damage", ["not json", "[]", '{"x": 1}', "{}"])
+def test_a_damaged_list_of_keys_is_ignored(tmp_path, damage):
+    folder = write_pack(tmp_path / "pack")
+    settle(folder)
+    key = pack_key(folder)
+    load_compiled(folder)
+    (paths.cache_dir() / KEYS_FILE).write_text(damage.replace("x", str(folder.resolve())), encoding="utf-8")
+    assert pack_key(folder) == key and load_compiled(folder).paragraphs
+
+
+def test_a_pack_that_does_not_load_leaves_no_key_behind(tmp_path):
+    folder = write_pack(tmp_path / "pack")
+    (folder / "sections.yaml").write_text("sections: [", encoding="utf-8")
+    with pytest.raises(Exception):
+        load_compiled(folder)
+    assert not (paths.cache_dir() / KEYS_FILE).exists()

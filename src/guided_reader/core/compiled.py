@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 import types
 import typing
 from itertools import chain
@@ -37,18 +38,60 @@ SHAPE = 2  # bump when the JSON layout changes
 HASH_LIMIT = 64 * 1024 * 1024  # a folder holding more than this is not cached (nor a valid pack)
 
 
+KEYS_FILE = "folders.json"  # in the cache folder: the last key of each pack folder, by its files' stat
+SETTLED_NS = 2_000_000_000  # a file changed less than this before it was hashed is hashed again
+KEPT_FOLDERS = 32
+
+
 def pack_key(root: Path) -> str | None:
     """A hash of the pack folder's regular files (names and bytes) and the program's version;
-    None when the folder holds too much to be worth hashing."""
-    digest = hashlib.sha256(f"{__version__}:{SHAPE}".encode())  # the fastest here (OpenSSL)
-    files = sorted(p for p in Path(root).iterdir() if p.is_file())
-    if sum(p.stat().st_size for p in files) > HASH_LIMIT:
-        return None
+    None when the folder holds too much to be worth hashing (see `_fingerprint`)."""
+    return _fingerprint(Path(root))[0]
+
+
+def _fingerprint(root: Path) -> tuple[str | None, dict | None]:
+    """The pack key, and what to remember of it once the pack has loaded (None if nothing new).
+
+    Hashing a large pack reads every byte of it on every start. As git does for its index, the
+    key is remembered with each file's size, modification time and inode, and given again
+    without reading the files while none of those has changed and every file had been left
+    alone for SETTLED_NS before it was hashed (a file written in the same instant as the hash
+    could change again unseen)."""
+    files = sorted(p for p in root.iterdir() if p.is_file())
+    stats = [(p, p.stat()) for p in files]
+    if sum(st.st_size for _, st in stats) > HASH_LIMIT:
+        return None, None
+    seen = [[p.name, st.st_size, st.st_mtime_ns, st.st_ino] for p, st in stats]
+    shape = f"{__version__}:{SHAPE}"
+    known = _known_keys().get(str(root.resolve()))
+    if (isinstance(known, dict) and known.get("files") == seen and known.get("shape") == shape
+            and isinstance(known.get("key"), str) and isinstance(known.get("at"), int)
+            and all(st.st_mtime_ns < known["at"] - SETTLED_NS for _, st in stats)):
+        return known["key"], None
+    at = time.time_ns()
+    digest = hashlib.sha256(shape.encode())  # the fastest here (OpenSSL)
     for path in files:
         digest.update(path.name.encode("utf-8", "surrogateescape") + b"\0")
         digest.update(path.read_bytes())
         digest.update(b"\0")
-    return digest.hexdigest()
+    key = digest.hexdigest()
+    unchanged = [[p.name, st.st_size, st.st_mtime_ns, st.st_ino] for p, st in ((p, p.stat()) for p in files)] == seen
+    return key, ({"files": seen, "shape": shape, "key": key, "at": at} if unchanged else None)
+
+
+def _remember(root: Path, record: dict) -> None:
+    keys = _known_keys()
+    keys[str(root.resolve())] = record
+    newest = sorted(keys.items(), key=lambda kv: kv[1].get("at", 0) if isinstance(kv[1], dict) else 0)
+    _write_text(paths.cache_dir() / KEYS_FILE, json.dumps(dict(newest[-KEPT_FOLDERS:])))
+
+
+def _known_keys() -> dict:
+    try:
+        keys = json.loads((paths.cache_dir() / KEYS_FILE).read_bytes())
+    except (OSError, ValueError):
+        return {}
+    return keys if isinstance(keys, dict) else {}
 
 
 def encode(value):
@@ -234,6 +277,12 @@ def _write(file: Path, pack: Pack) -> None:
     spots = [[x for start, end, entry in row for x in (start, end, number[entry])] for row in pack.spots]
     text = json.dumps({"shape": SHAPE, "version": __version__, "pack": fields, "spots": spots},
                       ensure_ascii=False, separators=(",", ":"))
+    _write_text(file, text)
+
+
+def _write_text(file: Path, text: str) -> None:
+    """Write `text` to `file` whole or not at all (a cache that cannot be written is only
+    slower next time)."""
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".pack-", suffix=".tmp")
@@ -254,9 +303,9 @@ def load_compiled(root: Path, use_cache: bool = True) -> Pack:
     if not use_cache or not root.is_dir():
         return compile_pack(root)
     try:
-        key = pack_key(root)
+        key, record = _fingerprint(root)
     except OSError:
-        key = None
+        key = record = None
     if key is None:
         return compile_pack(root)
     file = paths.cache_dir() / f"pack-{key}.json"
@@ -264,4 +313,6 @@ def load_compiled(root: Path, use_cache: bool = True) -> Pack:
     if pack is None:
         pack = compile_pack(root)
         _write(file, pack)
+    if record is not None:  # only for a pack that loaded: a bad pack leaves nothing behind
+        _remember(root, record)
     return pack
