@@ -236,3 +236,43 @@ async def test_the_rule_between_the_panes_lights_while_the_passage_has_focus(tmp
         await pilot.press("f9")
         await pilot.pause()
         assert not app.query_one(PassagePane).has_focus and divider.rich_style.color == dim
+
+
+async def test_the_footer_is_made_again_only_when_its_keys_change():
+    """keys.ReaderFooter.bindings_changed: Textual's footer removes and mounts every key on each
+    signal that the bindings may have changed (three at start-up, two per focus change). Ours
+    does so only when the keys to show change: focus moving between widgets with the same keys
+    keeps the key widgets, and a widget with a key of its own still shows it."""
+    from textual.app import App
+    from textual.binding import Binding
+    from textual.widgets import Input
+    from textual.widgets._footer import FooterKey
+
+    from guided_reader.tui.keys import ReaderFooter
+
+    class Keyed(Input):
+        BINDINGS = [Binding("f12", "own", "Own key")]
+
+    class Small(App):
+        BINDINGS = [Binding("f2", "noop", "Shared")]
+
+        def compose(self):
+            yield Input(id="a")
+            yield Input(id="b")
+            yield Keyed(id="c")
+            yield ReaderFooter(show_command_palette=False)
+
+    app = Small()
+    async with app.run_test(size=(80, 10)) as pilot:
+        await pilot.pause()
+        keys = list(app.query(FooterKey))
+        assert [k.description for k in keys] == ["Shared"]
+        app.query_one("#b").focus()
+        await pilot.pause()
+        assert list(app.query(FooterKey)) == keys  # the same widgets: nothing was made again
+        app.query_one("#c").focus()
+        await pilot.pause()
+        assert sorted(k.description for k in app.query(FooterKey)) == ["Own key", "Shared"]
+        app.query_one("#a").focus()
+        await pilot.pause()
+        assert [k.description for k in app.query(FooterKey)] == ["Shared"]

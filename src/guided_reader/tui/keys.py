@@ -127,6 +127,27 @@ class ReaderFooter(Footer):
     """Textual's footer; the keys marked "wide" are hidden when the screen is narrow, so the
     rest fits in 80 columns (reader.tcss: `Screen.-narrow FooterKey.-wide-only`)."""
 
+    _queued = False  # a recompose is waiting for the next refresh
+    _showing: tuple | None = None  # the bindings the keys were last made from
+
+    def bindings_changed(self, screen) -> None:
+        """Textual's footer recomposes (removes and mounts every key) on each signal that the
+        bindings may have changed: three at start-up, two for a focus change, most of them
+        with nothing changed. One at a time is queued here, and it recomposes only when the
+        keys to show are not those shown."""
+        self._bindings_ready = True
+        if screen.app.app_focus and self.is_attached and screen is self.screen and not self._queued:
+            self._queued = True
+            self.call_after_refresh(self._recompose_if_changed)
+
+    async def _recompose_if_changed(self) -> None:
+        self._queued = False
+        showing = tuple((binding.key, binding.action, binding.description, binding.key_display, enabled, tooltip)
+                        for _, binding, enabled, tooltip in self.screen.active_bindings.values() if binding.show)
+        if showing != self._showing:
+            self._showing = showing
+            await self.recompose()
+
     def compose(self):
         for widget in super().compose():
             if isinstance(widget, FooterKey) and widget.action in WIDE_ONLY:
