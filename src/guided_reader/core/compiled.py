@@ -58,15 +58,15 @@ def _fingerprint(root: Path) -> tuple[str | None, dict | None]:
     alone for SETTLED_NS before it was hashed (a file written in the same instant as the hash
     could change again unseen)."""
     files = sorted(p for p in root.iterdir() if p.is_file())
-    stats = [(p, p.stat()) for p in files]
-    if sum(st.st_size for _, st in stats) > HASH_LIMIT:
+    stats = [p.stat() for p in files]
+    if sum(st.st_size for st in stats) > HASH_LIMIT:
         return None, None
-    seen = [[p.name, st.st_size, st.st_mtime_ns, st.st_ino] for p, st in stats]
+    seen = _signature(files, stats)
     shape = f"{__version__}:{SHAPE}"
     known = _known_keys().get(str(root.resolve()))
     if (isinstance(known, dict) and known.get("files") == seen and known.get("shape") == shape
             and isinstance(known.get("key"), str) and isinstance(known.get("at"), int)
-            and all(st.st_mtime_ns < known["at"] - SETTLED_NS for _, st in stats)):
+            and all(st.st_mtime_ns < known["at"] - SETTLED_NS for st in stats)):
         return known["key"], None
     at = time.time_ns()
     digest = hashlib.sha256(shape.encode())  # the fastest here (OpenSSL)
@@ -75,8 +75,13 @@ def _fingerprint(root: Path) -> tuple[str | None, dict | None]:
         digest.update(path.read_bytes())
         digest.update(b"\0")
     key = digest.hexdigest()
-    unchanged = [[p.name, st.st_size, st.st_mtime_ns, st.st_ino] for p, st in ((p, p.stat()) for p in files)] == seen
+    unchanged = _signature(files, [p.stat() for p in files]) == seen  # not changed while being read
     return key, ({"files": seen, "shape": shape, "key": key, "at": at} if unchanged else None)
+
+
+def _signature(files: list[Path], stats: list[os.stat_result]) -> list[list]:
+    """What is remembered of each file beside the key: its name, size, mtime_ns and inode."""
+    return [[p.name, st.st_size, st.st_mtime_ns, st.st_ino] for p, st in zip(files, stats)]
 
 
 def _remember(root: Path, record: dict) -> None:

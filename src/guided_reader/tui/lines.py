@@ -23,7 +23,7 @@ from textual.scrollbar import ScrollBar
 from textual.selection import Selection
 from textual.strip import Strip
 
-from guided_reader.tui.scrollbar import StripBar
+from guided_reader.tui.scrollbar import StripBar, finish
 
 EMPTY = Strip([], 0)
 
@@ -162,12 +162,12 @@ class LineView(ScrollView):
         top = starts[first] - gap_above(blocks, first) if first < len(starts) else 0
         top = max(0, min(top, len(rows) - height))
         lines: LRUCache[int, Strip] = LRUCache(512)
-        filters, background = self.get_line_filters(), self.background_colors[1]
+        drawn = []
         for index in range(top, top + height):  # the blank rows below a short page too
             line = lines[index] = (self._pad(self._draw(rows[index], index, width)) if index < len(rows)
                                    else self._box_kept(self._style("blank", width)))
-            for line_filter in filters:  # each strip keeps what the filters made of it
-                line = line.apply_filter(line_filter, background)
+            drawn.append(line)
+        finish(drawn, self.get_line_filters(), self.background_colors[1])  # kept by each strip for the step
         self._pages[(key, width)] = (rows, starts, lines)
 
     # -- layout ---------------------------------------------------------------------------------
@@ -365,7 +365,6 @@ class LineView(ScrollView):
         shown_lines, shown_key, shown = self._shown
         if not selected and shown_lines is self._lines and shown_key == key:
             return shown
-        background = self.background_colors[1]
         lines = []
         for y in crop.line_range:
             strip = overlays.get(y)
@@ -376,11 +375,8 @@ class LineView(ScrollView):
                          else self._pad(self.render_line(y)))
                 if not selected:
                     self._lines[top + y] = strip
-            for line_filter in filters:
-                strip = strip.apply_filter(line_filter, background)
             lines.append(strip)
-        if crop.column_span != (0, self.region.width):
-            lines = [strip.crop(*crop.column_span) for strip in lines]
+        lines = finish(lines, filters, self.background_colors[1], crop, self.region.width)
         self._shown = (None, None, []) if selected else (self._lines, key, lines)
         return lines
 

@@ -31,6 +31,19 @@ def _line(segment: Segment, width: int) -> Strip:
     return strip
 
 
+def finish(strips, filters, background, crop: Region | None = None, width: int = 0) -> list[Strip]:
+    """Lines as the compositor takes them: through the app's line filters (each strip keeps
+    what they made of it) and, given a `crop`, cut to its columns in a widget `width` wide."""
+    lines = []
+    for strip in strips:
+        for line_filter in filters:
+            strip = strip.apply_filter(line_filter, background)
+        lines.append(strip)
+    if crop is not None and crop.column_span != (0, width):
+        lines = [strip.crop(*crop.column_span) for strip in lines]
+    return lines
+
+
 class StripBar(ScrollBar):
     """A vertical scrollbar whose lines are shared, already-drawn strips."""
 
@@ -67,13 +80,5 @@ class StripBar(ScrollBar):
                                      position=drawing.position, thickness=width, vertical=True,
                                      back_color=drawing.style.bgcolor, bar_color=drawing.style.color)
             strips = _DRAWN[key] = [_line(Segment(text, base + style), width) for text, style, _ in bar.segments]
-        background = self.background_colors[1]
-        lines = []
-        for y in crop.line_range:
-            strip = strips[y] if y < len(strips) else Strip.blank(width, drawing.style)
-            for line_filter in filters:
-                strip = strip.apply_filter(line_filter, background)
-            lines.append(strip)
-        if crop.column_span != (0, width):
-            lines = [strip.crop(*crop.column_span) for strip in lines]
-        return lines
+        return finish([strips[y] if y < len(strips) else Strip.blank(width, drawing.style) for y in crop.line_range],
+                      filters, self.background_colors[1], crop, width)
